@@ -76,3 +76,26 @@ export class EngineError extends Error {
     this.name = 'EngineError';
   }
 }
+
+export interface PackSummary {
+  id: string;
+  name: string;
+  version: string;
+  dir: string;
+  defaults: { width: number; height: number; frames: number; steps: number; shift: number; guidance: number; fps: number; cfgScale: number };
+  sizes: Array<{ width: number; height: number }>;
+  frameCounts: number[];
+  guidanceEmbed: boolean;
+}
+
+export interface JobHandlers {
+  onEvent: (event: EngineEvent) => void;
+  signal?: AbortSignal;
+}
+
+/** What the engine process hosts. One job runs at a time; cancel is through the AbortSignal. */
+export interface Engine {
+  listPacks(): Promise<PackSummary[]>;
+  generate(jobId: string, request: GenerationRequest, handlers: JobHandlers): Promise<GenerationResult>;
+  dispose(): Promise<void>;
+}

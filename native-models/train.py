@@ -1,0 +1,399 @@
+"""Trains the embedded model on this machine's CPU, resumably, in the order of the paper's recipe:
+
+  0. data      render the synthetic world (videos + still images), train the two tokenizers
+  1. vae       causal 3D VAE on clip crops and stills (L1 + MSE + small KL), then the latent scaling factor
+  2. latents   encode the dataset once
+  3. dit       flow matching (x = (1-s)·data + s·noise, target noise - data, shifted logit-normal s), images and
+               videos jointly, structured captions with random field dropout/permutation, 10% empty captions,
+               text encoders trained with it (there is no pretrained LLM here), EMA weights
+  4. distill   guidance distillation: a guidance-embedded student learns the CFG teacher v_u + w(v_c - v_u),
+               w ~ U[1, 6], fed as guidance = w·1000 (spec §5.5)
+  5. final     writes work/final/ (model.pt + tokenizers) for export.py, and the loss-curve PNG
+
+Every stage checkpoints to native-models/work/ (atomically) every few minutes; rerunning the same command
+resumes where it stopped. Usage: node build/scripts/python.mjs run native-models/train.py [--quick]"""
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import math
+import os
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from hyvideo.config import ModelConfig, small_config
+from hyvideo.flow import noisy_input, training_sigmas
+from hyvideo.pipeline import HunyuanVideoModel
+from hyvideo.prompt import PromptTokenizer
+from hyvideo.templates import IMAGE_TEMPLATE, NEGATIVE_PROMPT, VIDEO_TEMPLATE
+from hyvideo.tokenizer_build import train_clip_tokenizer, train_llm_tokenizer
+from hyvideo.world.captions import caption_fields, render_caption, training_caption
+from hyvideo.world.dataset import make_dataset
+from hyvideo.world.heldout import is_heldout
+
+HERE = Path(__file__).resolve().parent
+FRAMES, SIZE = 17, 64
+
+
+def parse_args() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--work", type=Path, default=HERE / "work")
+    p.add_argument("--seed", type=int, default=1234)
+    p.add_argument("--videos", type=int, default=6000)
+    p.add_argument("--images", type=int, default=3000)
+    p.add_argument("--vae-steps", type=int, default=1000)
+    p.add_argument("--dit-steps", type=int, default=5000)
+    p.add_argument("--distill-steps", type=int, default=1200)
+    p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--train-shift", type=float, default=3.0)
+    p.add_argument("--quick", action="store_true", help="tiny sizes: checks the whole recipe end to end in minutes")
+    p.add_argument("--stop-after", choices=["data", "vae", "latents", "dit", "distill"], default=None)
+    return p.parse_args()
+
+
+class Run:
+    """Checkpointed state of the whole recipe: stage, step, models, optimizers, loss log."""
+
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.work: Path = args.work
+        self.work.mkdir(parents=True, exist_ok=True)
+        self.ckpt = self.work / "checkpoint.pt"
+        self.losses_path = self.work / "losses.jsonl"
+        self.last_save = time.time()
+
+    def log_loss(self, stage: str, step: int, loss: float, **extra: float) -> None:
+        with self.losses_path.open("a") as f:
+            f.write(json.dumps({"stage": stage, "step": step, "loss": loss, "time": time.time(), **extra}) + "\n")
+
+    def save(self, state: dict) -> None:
+        tmp = self.ckpt.with_suffix(".tmp")
+        torch.save(state, tmp)
+        os.replace(tmp, self.ckpt)
+        self.last_save = time.time()
+
+    def due(self) -> bool:
+        return time.time() - self.last_save > 240
+
+    def load(self) -> dict | None:
+        return torch.load(self.ckpt, map_location="cpu", weights_only=False) if self.ckpt.exists() else None
+
+
+def lr_at(step: int, total: int, peak: float, warmup: int = 100) -> float:
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(1, total - warmup))))
+
+
+# ---------------------------------------------------------------- stage 0: data and tokenizers
+def stage_data(run: Run) -> None:
+    a = run.args
+    data_path = run.work / "data.npz"
+    if data_path.exists():
+        return
+    t0 = time.time()
+    videos, vspecs = make_dataset(a.videos, a.seed, FRAMES, SIZE, SIZE, image_fraction=0.0, exclude=is_heldout)
+    images, ispecs = make_dataset(a.images, a.seed + 1, 1, SIZE, SIZE, image_fraction=1.0, exclude=is_heldout)
+    rng = random.Random(a.seed)
+    corpus = [VIDEO_TEMPLATE.format(""), IMAGE_TEMPLATE.format(""), NEGATIVE_PROMPT] * 50
+    for spec in vspecs + ispecs:
+        fields, camera = caption_fields(spec)
+        corpus.append(render_caption(fields, camera))
+        corpus.append(training_caption(fields, camera, rng))
+    llm_tok = train_llm_tokenizer(corpus, 1024)
+    clip_tok = train_clip_tokenizer(corpus, 1024)
+    llm_tok.save(str(run.work / "tokenizer_llm.json"))
+    clip_tok.save(str(run.work / "tokenizer_clip.json"))
+    meta = [caption_fields(s) for s in vspecs], [caption_fields(s) for s in ispecs]
+    (run.work / "captions.json").write_text(json.dumps({"videos": meta[0], "images": meta[1]}))
+    np.savez(data_path, videos=videos, images=images)
+    print(f"[data] {len(vspecs)} videos + {len(ispecs)} images rendered, tokenizers trained in {time.time() - t0:.0f}s", flush=True)
+
+
+def load_tokenizer(run: Run) -> PromptTokenizer:
+    from tokenizers import Tokenizer
+    return PromptTokenizer(Tokenizer.from_file(str(run.work / "tokenizer_llm.json")),
+                           Tokenizer.from_file(str(run.work / "tokenizer_clip.json")))
+
+
+def model_config(tok: PromptTokenizer) -> ModelConfig:
+    return small_config(vocab_llm=tok.llm.get_vocab_size(), vocab_clip=tok.clip.get_vocab_size())
+
+
+def to_video_tensor(batch_uint8: np.ndarray) -> torch.Tensor:
+    """[B, T, H, W, 3] uint8 -> [B, 3, T, H, W] in [-1, 1]."""
+    return torch.from_numpy(batch_uint8).permute(0, 4, 1, 2, 3).float() / 127.5 - 1.0
+
+
+# ---------------------------------------------------------------- stage 1: VAE
+def stage_vae(run: Run, model: HunyuanVideoModel, state: dict) -> None:
+    a = run.args
+    data = np.load(run.work / "data.npz")
+    videos, images = data["videos"], data["images"]
+    vae = model.vae
+    opt = torch.optim.AdamW(vae.parameters(), lr=5e-4, weight_decay=0.0)
+    if "vae_opt" in state:
+        opt.load_state_dict(state["vae_opt"])
+    rng = np.random.default_rng(a.seed + state.get("vae_step", 0))
+    step = state.get("vae_step", 0)
+    crop, clip_frames, batch = 32, 9, 8
+    while step < a.vae_steps:
+        if step % 4 == 3:  # stills keep the first-frame path (an image is a 1-frame video) trained
+            idx = rng.integers(0, len(images), batch)
+            clips = images[idx]
+        else:
+            idx = rng.integers(0, len(videos), batch)
+            t0 = rng.integers(0, FRAMES - clip_frames + 1)
+            clips = videos[idx, t0 : t0 + clip_frames]
+        y0, x0 = rng.integers(0, SIZE - crop + 1, 2)
+        x = to_video_tensor(np.ascontiguousarray(clips[:, :, y0 : y0 + crop, x0 : x0 + crop]))
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, a.vae_steps, 5e-4)
+        mean, logvar = vae.encode(x)
+        z = mean + torch.randn_like(mean) * (0.5 * logvar).exp()
+        recon = vae.decode(z)
+        l1 = (recon - x).abs().mean()
+        mse = F.mse_loss(recon, x)
+        kl = 0.5 * (mean.pow(2) + logvar.exp() - 1 - logvar).mean()
+        loss = l1 + mse + 1e-4 * kl
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(vae.parameters(), 1.0)
+        opt.step()
+        step += 1
+        if step % 20 == 0:
+            run.log_loss("vae", step, float(loss), l1=float(l1), kl=float(kl))
+            print(f"[vae] step {step}/{a.vae_steps} loss {float(loss):.4f} l1 {float(l1):.4f} kl {float(kl):.3f}", flush=True)
+        if run.due() or step == a.vae_steps:
+            state.update(vae_step=step, vae_opt=opt.state_dict(), model=model.state_dict())
+            run.save(state)
+
+
+@torch.no_grad()
+def stage_latents(run: Run, model: HunyuanVideoModel, state: dict) -> None:
+    path = run.work / "latents.pt"
+    if path.exists():
+        return
+    data = np.load(run.work / "data.npz")
+    model.eval()
+
+    def encode_all(arr: np.ndarray) -> torch.Tensor:
+        out = []
+        for i in range(0, len(arr), 16):
+            out.append(model.vae.encode(to_video_tensor(arr[i : i + 16]))[0])
+        return torch.cat(out)
+
+    t0 = time.time()
+    videos = encode_all(data["videos"])
+    images = encode_all(data["images"])
+    # Unit-variance latents for the DiT, like the official 0.476986 (spec §4.6): scaling = 1 / std.
+    scaling = float(1.0 / torch.cat([videos.flatten(), images.flatten()]).std())
+    model.cfg.vae.scaling_factor = scaling
+    torch.save({"videos": videos * scaling, "images": images * scaling, "scaling_factor": scaling}, path)
+    state["scaling_factor"] = scaling
+    state["model"] = model.state_dict()
+    run.save(state)
+    print(f"[latents] encoded in {time.time() - t0:.0f}s, scaling factor {scaling:.4f}", flush=True)
+    model.train()
+
+
+# ---------------------------------------------------------------- stage 3: DiT
+def caption_batch(fields_list: list, rng: random.Random, image: bool, drop: float) -> list[str]:
+    out = []
+    for fields, camera in fields_list:
+        if rng.random() < drop:
+            out.append("")
+        else:
+            out.append(training_caption(fields, None if image else camera, rng))
+    return out
+
+
+def dit_forward(model: HunyuanVideoModel, dit, latents: torch.Tensor, prompts: list[str], image: bool,
+                sigma: torch.Tensor, noise: torch.Tensor, guidance: torch.Tensor | None):
+    text, mask, pooled = model.encode_text(prompts, image)
+    x, target = noisy_input(latents, noise, sigma)
+    cos, sin = model.rope(tuple(latents.shape[2:]))
+    return dit(x, sigma * 1000.0, text, mask, pooled, cos, sin, guidance), target
+
+
+def ema_update(ema: torch.nn.Module, live: torch.nn.Module, decay: float) -> None:
+    with torch.no_grad():
+        for pe, pl in zip(ema.parameters(), live.parameters()):
+            pe.lerp_(pl, 1 - decay)
+
+
+def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
+    a = run.args
+    lat = torch.load(run.work / "latents.pt")
+    caps = json.loads((run.work / "captions.json").read_text())
+    trainable = [model.dit, model.llm, model.clip]
+    params = [p for m in trainable for p in m.parameters()]
+    opt = torch.optim.AdamW(params, lr=3e-4, weight_decay=0.01)
+    if "dit_opt" in state:
+        opt.load_state_dict(state["dit_opt"])
+    ema = state.get("ema")
+    ema_model = copy.deepcopy(torch.nn.ModuleList(trainable))
+    if ema is not None:
+        ema_model.load_state_dict(ema)
+    step = state.get("dit_step", 0)
+    rng = random.Random(a.seed * 7 + step)
+    gen = torch.Generator().manual_seed(a.seed * 11 + step)
+    g1000 = torch.full((a.batch,), 1000.0)  # the teacher sees guidance 1 (= plain conditional), spec §5.5
+    while step < a.dit_steps:
+        image = step % 4 == 3
+        pool, lat_pool = (caps["images"], lat["images"]) if image else (caps["videos"], lat["videos"])
+        idx = [rng.randrange(len(pool)) for _ in range(a.batch)]
+        latents = lat_pool[idx]
+        prompts = caption_batch([pool[i] for i in idx], rng, image, drop=0.1)
+        sigma = training_sigmas(a.batch, a.train_shift, gen)
+        noise = torch.randn(latents.shape, generator=gen)
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, a.dit_steps, 3e-4, warmup=200)
+        pred, target = dit_forward(model, model.dit, latents, prompts, image, sigma, noise, g1000)
+        loss = F.mse_loss(pred, target)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        ema_update(ema_model, torch.nn.ModuleList(trainable), 0.999 if step > 500 else 0.99)
+        step += 1
+        if step % 20 == 0:
+            run.log_loss("dit", step, float(loss), image=float(image))
+            print(f"[dit] step {step}/{a.dit_steps} loss {float(loss):.4f}", flush=True)
+        if run.due() or step == a.dit_steps:
+            state.update(dit_step=step, dit_opt=opt.state_dict(), ema=ema_model.state_dict(), model=model.state_dict())
+            run.save(state)
+
+
+# ---------------------------------------------------------------- stage 4: guidance distillation
+def stage_distill(run: Run, model: HunyuanVideoModel, state: dict) -> None:
+    a = run.args
+    lat = torch.load(run.work / "latents.pt")
+    caps = json.loads((run.work / "captions.json").read_text())
+    if "teacher" not in state:
+        # Teacher and text encoders = the EMA weights of stage 3; the student starts from the teacher.
+        ema = torch.nn.ModuleList([model.dit, model.llm, model.clip])
+        ema.load_state_dict(state["ema"])
+        state["teacher"] = copy.deepcopy(model.dit.state_dict())
+    teacher = copy.deepcopy(model.dit).eval()
+    teacher.load_state_dict(state["teacher"])
+    for p in list(teacher.parameters()) + list(model.llm.parameters()) + list(model.clip.parameters()):
+        p.requires_grad_(False)
+    student = model.dit
+    opt = torch.optim.AdamW(student.parameters(), lr=1e-4, weight_decay=0.0)
+    if "distill_opt" in state:
+        opt.load_state_dict(state["distill_opt"])
+    step = state.get("distill_step", 0)
+    rng = random.Random(a.seed * 13 + step)
+    gen = torch.Generator().manual_seed(a.seed * 17 + step)
+    g1000 = torch.full((a.batch,), 1000.0)
+    while step < a.distill_steps:
+        image = step % 4 == 3
+        pool, lat_pool = (caps["images"], lat["images"]) if image else (caps["videos"], lat["videos"])
+        idx = [rng.randrange(len(pool)) for _ in range(a.batch)]
+        latents = lat_pool[idx]
+        prompts = caption_batch([pool[i] for i in idx], rng, image, drop=0.0)
+        w = torch.empty(a.batch).uniform_(1.0, 6.0, generator=gen)
+        sigma = training_sigmas(a.batch, a.train_shift, gen)
+        noise = torch.randn(latents.shape, generator=gen)
+        with torch.no_grad():
+            text, mask, pooled = model.encode_text(prompts, image)
+            empty_text, empty_mask, empty_pooled = model.encode_text([""] * a.batch, image)
+            x, _ = noisy_input(latents, noise, sigma)
+            cos, sin = model.rope(tuple(latents.shape[2:]))
+            t = sigma * 1000.0
+            v_c = teacher(x, t, text, mask, pooled, cos, sin, g1000)
+            v_u = teacher(x, t, empty_text, empty_mask, empty_pooled, cos, sin, g1000)
+            target = v_u + w.view(-1, 1, 1, 1, 1) * (v_c - v_u)
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, a.distill_steps, 1e-4, warmup=50)
+        pred = student(x, t, text, mask, pooled, cos, sin, w * 1000.0)
+        loss = F.mse_loss(pred, target)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(student.parameters(), 1.0)
+        opt.step()
+        step += 1
+        if step % 20 == 0:
+            run.log_loss("distill", step, float(loss))
+            print(f"[distill] step {step}/{a.distill_steps} loss {float(loss):.4f}", flush=True)
+        if run.due() or step == a.distill_steps:
+            state.update(distill_step=step, distill_opt=opt.state_dict(), model=model.state_dict())
+            run.save(state)
+
+
+def write_final(run: Run, model: HunyuanVideoModel) -> Path:
+    final = run.work / "final"
+    final.mkdir(exist_ok=True)
+    torch.save({"config": model.cfg.to_dict(), "state_dict": model.state_dict()}, final / "model.pt")
+    for name in ("tokenizer_llm.json", "tokenizer_clip.json"):
+        (final / name).write_bytes((run.work / name).read_bytes())
+    plot_losses(run.losses_path, HERE / "training" / "loss_curves.png")
+    return final
+
+
+def plot_losses(log: Path, out: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    rows = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    stages = [s for s in ("vae", "dit", "distill") if any(r["stage"] == s for r in rows)]
+    fig, axes = plt.subplots(1, len(stages), figsize=(5 * len(stages), 3.5), squeeze=False)
+    for ax, stage in zip(axes[0], stages):
+        pts = [(r["step"], r["loss"]) for r in rows if r["stage"] == stage]
+        steps, losses = zip(*pts)
+        smooth = np.convolve(losses, np.ones(10) / 10, mode="valid") if len(losses) > 10 else losses
+        ax.plot(steps, losses, alpha=0.3, color="tab:blue")
+        ax.plot(steps[len(steps) - len(smooth):], smooth, color="tab:blue")
+        ax.set_title(f"{stage} loss")
+        ax.set_xlabel("step")
+        ax.set_yscale("log")
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=110)
+
+
+def main() -> None:
+    a = parse_args()
+    if a.quick:
+        a.videos, a.images, a.vae_steps, a.dit_steps, a.distill_steps, a.batch = 64, 32, 6, 6, 4, 4
+    torch.set_num_threads(min(2, os.cpu_count() or 1))
+    torch.manual_seed(a.seed)
+    run = Run(a)
+    t_start = time.time()
+    stage_data(run)
+    if a.stop_after == "data":
+        return
+    tok = load_tokenizer(run)
+    model = HunyuanVideoModel(model_config(tok), tok)
+    state = run.load() or {}
+    if "model" in state:
+        if "scaling_factor" in state:
+            model.cfg.vae.scaling_factor = state["scaling_factor"]
+        model.load_state_dict(state["model"])
+    model.train()
+    stage_vae(run, model, state)
+    if a.stop_after == "vae":
+        return
+    stage_latents(run, model, state)
+    if a.stop_after == "latents":
+        return
+    stage_dit(run, model, state)
+    if a.stop_after == "dit":
+        return
+    stage_distill(run, model, state)
+    if a.stop_after == "distill":
+        return
+    final = write_final(run, model.eval())
+    print(f"[final] {final} (this invocation ran {time.time() - t_start:.0f}s)", flush=True)
+
+
+if __name__ == "__main__":
+    main()
