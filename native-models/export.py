@@ -1,10 +1,10 @@
-"""Exports a trained model directory (model.pt + tokenizer_llm.json + tokenizer_clip.json, as train.py writes to
-work/final/) to the model pack the TypeScript engine loads (docs/PACK_FORMAT.md): five ONNX graphs at opset 17,
+"""Exports a trained model directory (config.json, model.safetensors and the two tokenizer files, as train.py writes to
+native-models/weights/hyvideo-small/) to the model pack the TypeScript engine loads (docs/PACK_FORMAT.md): five ONNX graphs at opset 17,
 the tokenizers, and manifest.json with sizes, defaults, tiling, the latent->RGB preview matrix and sha256 of
 every file. Each graph is checked against PyTorch in onnxruntime (relative error <= 1e-4) on shapes other than
 the traced ones, and the parity test vectors for the TypeScript engine are written to native-models/testvectors/.
 
-Usage: node build/scripts/python.mjs run native-models/export.py [--model native-models/work/final]"""
+Usage: node build/scripts/python.mjs run native-models/export.py [--model native-models/weights/hyvideo-small]"""
 from __future__ import annotations
 
 import argparse
@@ -280,7 +280,7 @@ def write_test_vectors(model: HunyuanVideoModel, vectors: Path, manifest: dict) 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--model", type=Path, default=HERE / "work" / "final")
+    p.add_argument("--model", type=Path, default=HERE / "weights" / "hyvideo-small")
     p.add_argument("--out", type=Path, default=HERE / "packs" / "hyvideo-small")
     p.add_argument("--vectors", type=Path, default=HERE / "testvectors")
     p.add_argument("--id", default="hyvideo-small-world")

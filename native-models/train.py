@@ -8,7 +8,7 @@
                text encoders trained with it (there is no pretrained LLM here), EMA weights
   4. distill   guidance distillation: a guidance-embedded student learns the CFG teacher v_u + w(v_c - v_u),
                w ~ U[1, 6], fed as guidance = w·1000 (spec §5.5)
-  5. final     writes work/final/ (model.pt + tokenizers) for export.py, and the loss-curve PNG
+  5. final     writes weights/hyvideo-small/ (config, safetensors, tokenizers) for export.py, and the loss PNG
 
 Every stage checkpoints to native-models/work/ (atomically) every few minutes; rerunning the same command
 resumes where it stopped. Usage: node build/scripts/python.mjs run native-models/train.py [--quick]"""
@@ -167,7 +167,7 @@ def stage_vae(run: Run, model: HunyuanVideoModel, state: dict) -> None:
         torch.nn.utils.clip_grad_norm_(vae.parameters(), 1.0)
         opt.step()
         step += 1
-        if step % 20 == 0:
+        if step % 20 == 0 or step == a.vae_steps:
             run.log_loss("vae", step, float(loss), l1=float(l1), kl=float(kl))
             print(f"[vae] step {step}/{a.vae_steps} loss {float(loss):.4f} l1 {float(l1):.4f} kl {float(kl):.3f}", flush=True)
         if run.due() or step == a.vae_steps:
@@ -263,7 +263,7 @@ def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
         opt.step()
         ema_update(ema_model, torch.nn.ModuleList(trainable), 0.999 if step > 500 else 0.99)
         step += 1
-        if step % 20 == 0:
+        if step % 20 == 0 or step == a.dit_steps:
             run.log_loss("dit", step, float(loss), image=float(image))
             print(f"[dit] step {step}/{a.dit_steps} loss {float(loss):.4f}", flush=True)
         if run.due() or step == a.dit_steps:
@@ -320,7 +320,7 @@ def stage_distill(run: Run, model: HunyuanVideoModel, state: dict) -> None:
         torch.nn.utils.clip_grad_norm_(student.parameters(), 1.0)
         opt.step()
         step += 1
-        if step % 20 == 0:
+        if step % 20 == 0 or step == a.distill_steps:
             run.log_loss("distill", step, float(loss))
             print(f"[distill] step {step}/{a.distill_steps} loss {float(loss):.4f}", flush=True)
         if run.due() or step == a.distill_steps:
@@ -329,11 +329,9 @@ def stage_distill(run: Run, model: HunyuanVideoModel, state: dict) -> None:
 
 
 def write_final(run: Run, model: HunyuanVideoModel) -> Path:
-    final = run.work / "final"
-    final.mkdir(exist_ok=True)
-    torch.save({"config": model.cfg.to_dict(), "state_dict": model.state_dict()}, final / "model.pt")
-    for name in ("tokenizer_llm.json", "tokenizer_clip.json"):
-        (final / name).write_bytes((run.work / name).read_bytes())
+    """The trained weights (committed: the PyTorch reference, the benchmark baseline and export.py read them)."""
+    final = HERE / "weights" / "hyvideo-small"
+    model.save(final)
     plot_losses(run.losses_path, HERE / "training" / "loss_curves.png")
     return final
 
@@ -342,8 +340,10 @@ def plot_losses(log: Path, out: Path) -> None:
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    rows = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    rows = [json.loads(line) for line in log.read_text().splitlines() if line.strip()] if log.exists() else []
     stages = [s for s in ("vae", "dit", "distill") if any(r["stage"] == s for r in rows)]
+    if not stages:
+        return
     fig, axes = plt.subplots(1, len(stages), figsize=(5 * len(stages), 3.5), squeeze=False)
     for ax, stage in zip(axes[0], stages):
         pts = [(r["step"], r["loss"]) for r in rows if r["stage"] == stage]

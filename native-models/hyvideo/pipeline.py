@@ -3,10 +3,12 @@ Euler with the DiT -> causal VAE decode -> uint8 frames. The TypeScript engine m
 use the tensors this module saves); it is also the baseline of `npm run bench`."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
+from safetensors.torch import load_file, save_file
 from tokenizers import Tokenizer
 
 from .config import ModelConfig
@@ -41,14 +43,22 @@ class HunyuanVideoModel(torch.nn.Module):
         pt, ph, pw = self.cfg.dit.patch_size
         return rope_3d((t // pt, h // ph, w // pw), self.cfg.dit.rope_dim_list, self.cfg.dit.rope_theta)
 
+    def save(self, directory: str | Path) -> None:
+        """config.json + model.safetensors + the two tokenizer.json files: the trained weights in PyTorch form."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / "config.json").write_text(json.dumps(self.cfg.to_dict(), indent=1) + "\n")
+        save_file({k: v.contiguous() for k, v in self.state_dict().items()}, str(directory / "model.safetensors"))
+        self.tokenizer.llm.save(str(directory / "tokenizer_llm.json"))
+        self.tokenizer.clip.save(str(directory / "tokenizer_clip.json"))
+
     @staticmethod
     def load(directory: str | Path) -> "HunyuanVideoModel":
         directory = Path(directory)
-        blob = torch.load(directory / "model.pt", map_location="cpu", weights_only=False)
         tok = PromptTokenizer(Tokenizer.from_file(str(directory / "tokenizer_llm.json")),
                               Tokenizer.from_file(str(directory / "tokenizer_clip.json")))
-        model = HunyuanVideoModel(ModelConfig.from_dict(blob["config"]), tok)
-        model.load_state_dict(blob["state_dict"])
+        model = HunyuanVideoModel(ModelConfig.from_dict(json.loads((directory / "config.json").read_text())), tok)
+        model.load_state_dict(load_file(str(directory / "model.safetensors")))
         return model.eval()
 
 
