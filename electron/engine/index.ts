@@ -1,0 +1,126 @@
+// createEngine: the Engine of api.ts over onnxruntime-node. It finds packs, verifies and loads the one a job asks
+// for (keeping its sessions for the next job), runs one job at a time, and turns every outcome into events.
+// Plain Node: no Electron or React import, so the CLI, the tests and the engine process host share it.
+
+import path from 'node:path';
+import {
+  EngineError,
+  type Engine,
+  type GenerationRequest,
+  type GenerationResult,
+  type JobHandlers,
+  type PackSummary,
+} from './api.js';
+import { throwIfCancelled } from './cancel.js';
+import { DigestCache, findPacks, packFilePath, summarizePack, verifyPackFiles, type Pack } from './pack/load.js';
+import { PackSessions, type GraphRunHook } from './pack/sessions.js';
+import { HunyuanVideoPipeline } from './pipeline.js';
+import type { ProviderPreference } from './providers.js';
+import { PromptTokenizers } from './text/tokenize.js';
+
+export type { Engine } from './api.js';
+export type { ProviderPreference } from './providers.js';
+
+export interface EngineOptions {
+  /** Pack folders, or folders of packs, searched in order (bundled first, then the user's). */
+  packDirs: string[];
+  /** Execution provider; 'auto' tries CUDA / DirectML first and falls back to CPU. Default 'cpu'. */
+  provider?: ProviderPreference;
+  /** onnxruntime intra-op threads; default: the physical core count. */
+  intraOpThreads?: number;
+  /** Called after every session.run with its duration: the bench separates graph time from engine overhead. */
+  onGraphRun?: GraphRunHook;
+  /** Tiled VAE decoding (default true, as HV). */
+  tiledDecode?: boolean;
+}
+
+interface LoadedPack {
+  pack: Pack;
+  sessions: PackSessions;
+  pipeline: HunyuanVideoPipeline;
+}
+
+const GRAPHS_OF_A_JOB = ['text_llm', 'text_clip', 'dit', 'vae_decoder'] as const;
+
+class OnnxEngine implements Engine {
+  private loaded: LoadedPack | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly digests = new DigestCache();
+  private disposed = false;
+
+  constructor(private readonly options: EngineOptions) {}
+
+  async listPacks(): Promise<PackSummary[]> {
+    const { packs } = await findPacks(this.options.packDirs);
+    return packs.map(summarizePack);
+  }
+
+  generate(jobId: string, request: GenerationRequest, handlers: JobHandlers): Promise<GenerationResult> {
+    // One job at a time: a second call waits for the first (its own cancel still works while it waits).
+    const run = this.queue.then(() => this.runJob(jobId, request, handlers));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async runJob(jobId: string, request: GenerationRequest, { onEvent, signal }: JobHandlers): Promise<GenerationResult> {
+    const startedAt = performance.now();
+    try {
+      if (this.disposed) throw new EngineError('internal', 'the engine was disposed');
+      throwIfCancelled(signal);
+      onEvent({ type: 'stage', jobId, stage: 'loading' });
+      const { pipeline } = await this.load(request.packId);
+      const result = await pipeline.generate(request, { jobId, onEvent, signal, startedAt });
+      onEvent({ type: 'done', jobId, result });
+      return result;
+    } catch (error) {
+      const failure = error instanceof EngineError ? error : new EngineError('internal', error instanceof Error ? error.message : String(error));
+      if (failure.code === 'cancelled') onEvent({ type: 'cancelled', jobId });
+      else onEvent({ type: 'failed', jobId, reason: failure.message, code: failure.code });
+      throw failure;
+    }
+  }
+
+  /** The requested pack (or the first one found), verified and with its sessions and tokenizers ready. */
+  private async load(packId: string | undefined): Promise<LoadedPack> {
+    const { packs, problems } = await findPacks(this.options.packDirs);
+    const pack = packId === undefined ? packs[0] : packs.find((p) => p.manifest.id === packId);
+    if (!pack) {
+      const broken = problems.find((p) => packId === undefined || path.basename(p.dir) === packId);
+      if (broken) throw broken.error;
+      const where = this.options.packDirs.join(', ');
+      throw new EngineError('bad-request', packId === undefined ? `no model pack found in ${where}` : `pack "${packId}" not found in ${where} (found: ${packs.map((p) => p.manifest.id).join(', ') || 'none'})`);
+    }
+    await verifyPackFiles(pack, this.digests);
+    if (this.loaded && this.loaded.pack.dir === pack.dir && this.loaded.pack.manifestSha256 === pack.manifestSha256) return this.loaded;
+
+    await this.loaded?.sessions.dispose();
+    this.loaded = undefined;
+    const sessions = new PackSessions(pack, {
+      provider: this.options.provider ?? 'cpu',
+      intraOpThreads: this.options.intraOpThreads,
+      onGraphRun: this.options.onGraphRun,
+    });
+    try {
+      // Loading every graph a job needs up front puts load errors and load time in the 'loading' stage.
+      for (const key of GRAPHS_OF_A_JOB) await sessions.graph(key);
+      const tokenizers = await PromptTokenizers.load(packFilePath(pack, 'tokenizer_llm'), packFilePath(pack, 'tokenizer_clip'), pack.manifest.text);
+      const pipeline = new HunyuanVideoPipeline(pack, sessions, tokenizers, { tiledDecode: this.options.tiledDecode });
+      this.loaded = { pack, sessions, pipeline };
+      return this.loaded;
+    } catch (error) {
+      await sessions.dispose();
+      throw error;
+    }
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.queue;
+    await this.loaded?.sessions.dispose();
+    this.loaded = undefined;
+  }
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  return new OnnxEngine(options);
+}
