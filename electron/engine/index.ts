@@ -12,11 +12,11 @@ import {
   type PackSummary,
 } from './api.js';
 import { throwIfCancelled } from './cancel.js';
-import { DigestCache, findPacks, packFilePath, summarizePack, verifyPackFiles, type Pack } from './pack/load.js';
-import { PackSessions, type GraphRunHook } from './pack/sessions.js';
+import { DigestCache, findPacks, summarizePack, verifyPackFiles, type Pack } from './pack/load.js';
+import type { GraphRunHook } from './pack/sessions.js';
 import { HunyuanVideoPipeline } from './pipeline.js';
+import { resolveRequest } from './request.js';
 import type { ProviderPreference } from './providers.js';
-import { PromptTokenizers } from './text/tokenize.js';
 
 export type { Engine } from './api.js';
 export type { ProviderPreference } from './providers.js';
@@ -36,11 +36,8 @@ export interface EngineOptions {
 
 interface LoadedPack {
   pack: Pack;
-  sessions: PackSessions;
   pipeline: HunyuanVideoPipeline;
 }
-
-const GRAPHS_OF_A_JOB = ['text_llm', 'text_clip', 'dit', 'vae_decoder'] as const;
 
 class OnnxEngine implements Engine {
   private loaded: LoadedPack | undefined;
@@ -68,7 +65,7 @@ class OnnxEngine implements Engine {
       if (this.disposed) throw new EngineError('internal', 'the engine was disposed');
       throwIfCancelled(signal);
       onEvent({ type: 'stage', jobId, stage: 'loading' });
-      const { pipeline } = await this.load(request.packId);
+      const { pipeline } = await this.load(request);
       const result = await pipeline.generate(request, { jobId, onEvent, signal, startedAt });
       onEvent({ type: 'done', jobId, result });
       return result;
@@ -81,7 +78,8 @@ class OnnxEngine implements Engine {
   }
 
   /** The requested pack (or the first one found), verified and with its sessions and tokenizers ready. */
-  private async load(packId: string | undefined): Promise<LoadedPack> {
+  private async load(request: GenerationRequest): Promise<LoadedPack> {
+    const { packId } = request;
     const { packs, problems } = await findPacks(this.options.packDirs);
     const pack = packId === undefined ? packs[0] : packs.find((p) => p.manifest.id === packId);
     if (!pack) {
@@ -90,33 +88,27 @@ class OnnxEngine implements Engine {
       const where = this.options.packDirs.join(', ');
       throw new EngineError('bad-request', packId === undefined ? `no model pack found in ${where}` : `pack "${packId}" not found in ${where} (found: ${packs.map((p) => p.manifest.id).join(', ') || 'none'})`);
     }
+    // A request the pack cannot serve fails before any file is hashed or graph loaded.
+    resolveRequest(request, pack.manifest);
     await verifyPackFiles(pack, this.digests);
     if (this.loaded && this.loaded.pack.dir === pack.dir && this.loaded.pack.manifestSha256 === pack.manifestSha256) return this.loaded;
 
-    await this.loaded?.sessions.dispose();
+    await this.loaded?.pipeline.dispose();
     this.loaded = undefined;
-    const sessions = new PackSessions(pack, {
+    const pipeline = await HunyuanVideoPipeline.load(pack, {
       provider: this.options.provider ?? 'cpu',
       intraOpThreads: this.options.intraOpThreads,
       onGraphRun: this.options.onGraphRun,
+      tiledDecode: this.options.tiledDecode,
     });
-    try {
-      // Loading every graph a job needs up front puts load errors and load time in the 'loading' stage.
-      for (const key of GRAPHS_OF_A_JOB) await sessions.graph(key);
-      const tokenizers = await PromptTokenizers.load(packFilePath(pack, 'tokenizer_llm'), packFilePath(pack, 'tokenizer_clip'), pack.manifest.text);
-      const pipeline = new HunyuanVideoPipeline(pack, sessions, tokenizers, { tiledDecode: this.options.tiledDecode });
-      this.loaded = { pack, sessions, pipeline };
-      return this.loaded;
-    } catch (error) {
-      await sessions.dispose();
-      throw error;
-    }
+    this.loaded = { pack, pipeline };
+    return this.loaded;
   }
 
   async dispose(): Promise<void> {
     this.disposed = true;
     await this.queue;
-    await this.loaded?.sessions.dispose();
+    await this.loaded?.pipeline.dispose();
     this.loaded = undefined;
   }
 }

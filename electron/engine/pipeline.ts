@@ -3,12 +3,12 @@
 // prepare noise latents → schedule → denoising loop (DiT + Euler) → VAE decode → frames. Graph calls go through the
 // pack's sessions; everything between them (templates, schedule, RoPE, guidance, tiling) is plain TypeScript.
 
-import type { EngineEvent, GenerationRecord, GenerationRequest, GenerationResult, JobStage } from './api.js';
+import { EngineError, type EngineEvent, type GenerationRecord, type GenerationRequest, type GenerationResult, type JobStage } from './api.js';
 import { throwIfCancelled } from './cancel.js';
 import { ropeGrid, ropeTables } from './dit/rope.js';
 import { textFeeds, Transformer, type LatentShape } from './dit/transformer.js';
-import type { Pack } from './pack/load.js';
-import type { PackSessions } from './pack/sessions.js';
+import { packFilePath, type Pack } from './pack/load.js';
+import { PackSessions, type SessionOptions } from './pack/sessions.js';
 import { latentPreview } from './preview.js';
 import { resolveRequest, type GenerationSettings } from './request.js';
 import { eulerStep } from './sampler/euler.js';
@@ -16,8 +16,8 @@ import { combineTrueCfg, embeddedGuidanceInput, usesTrueCfg } from './sampler/gu
 import { fillGaussianNoise, NOISE_PRNG } from './sampler/noise.js';
 import { flowMatchSchedule } from './sampler/schedule.js';
 import { PromptEncoder, type TextConditioning } from './text/encode.js';
-import type { PromptTokenizers } from './text/tokenize.js';
-import { decodeLatents } from './vae/decode.js';
+import { PromptTokenizers } from './text/tokenize.js';
+import { decodeLatents, type DecodedVideo } from './vae/decode.js';
 import { videoToFrames } from './vae/frames.js';
 
 export interface PipelineJob {
@@ -26,6 +26,8 @@ export interface PipelineJob {
   signal?: AbortSignal;
   /** performance.now() when the job started running (not when it was queued): elapsed and ETA count from here. */
   startedAt?: number;
+  /** Initial latents to use instead of the seeded PRNG's (parity tests replay the exporter's torch noise). */
+  noise?: Float32Array;
 }
 
 export interface PipelineOptions {
@@ -33,13 +35,33 @@ export interface PipelineOptions {
   tiledDecode?: boolean;
 }
 
+/** The graphs one text-to-video job runs (the VAE encoder is not among them). */
+export const PIPELINE_GRAPHS = ['text_llm', 'text_clip', 'dit', 'vae_decoder'] as const;
+
 export class HunyuanVideoPipeline {
   constructor(
-    private readonly pack: Pack,
-    private readonly sessions: PackSessions,
+    readonly pack: Pack,
+    readonly sessions: PackSessions,
     private readonly tokenizers: PromptTokenizers,
     private readonly options: PipelineOptions = {},
   ) {}
+
+  /** Opens every graph a job needs up front, so load errors and load time belong to loading, not to a stage. */
+  static async load(pack: Pack, options: SessionOptions & PipelineOptions = {}): Promise<HunyuanVideoPipeline> {
+    const sessions = new PackSessions(pack, options);
+    try {
+      for (const key of PIPELINE_GRAPHS) await sessions.graph(key);
+      const tokenizers = await PromptTokenizers.load(packFilePath(pack, 'tokenizer_llm'), packFilePath(pack, 'tokenizer_clip'), pack.manifest.text);
+      return new HunyuanVideoPipeline(pack, sessions, tokenizers, options);
+    } catch (error) {
+      await sessions.dispose();
+      throw error;
+    }
+  }
+
+  dispose(): Promise<void> {
+    return this.sessions.dispose();
+  }
 
   private get manifest() {
     return this.pack.manifest;
@@ -58,7 +80,7 @@ export class HunyuanVideoPipeline {
     stage('denoise');
     const denoiseStart = performance.now();
     const shape = this.latentShape(settings);
-    const latents = this.prepareLatents(shape, settings.seed);
+    const latents = job.noise ? this.checkedNoise(job.noise, shape) : this.prepareLatents(shape, settings.seed);
     const { sigmas, timesteps } = flowMatchSchedule(settings.steps, settings.shift);
     await this.denoise(latents, shape, sigmas, timesteps, cond, uncond, settings, job, startedAt);
     const denoiseMs = performance.now() - denoiseStart;
@@ -74,17 +96,31 @@ export class HunyuanVideoPipeline {
 
   /** Prompt (and, for true CFG, negative prompt) → LLM states + CLIP pooled (spec §2). */
   private async encodePrompts(settings: GenerationSettings, signal?: AbortSignal) {
+    const cond = await this.encodePrompt(settings.prompt, settings.frames, signal);
+    const uncond = usesTrueCfg(settings.cfgScale) ? await this.encodePrompt(settings.negativePrompt, settings.frames, signal) : null;
+    return { cond, uncond };
+  }
+
+  async encodePrompt(prompt: string, frames: number, signal?: AbortSignal): Promise<TextConditioning> {
     const { text_states_dim: text, text_states_dim_2: pooled } = this.manifest.architecture.dit;
     const encoder = new PromptEncoder(this.tokenizers, await this.sessions.graph('text_llm'), await this.sessions.graph('text_clip'), { text, pooled });
-    const cond = await encoder.encode(settings.prompt, settings.frames, signal);
-    const uncond = usesTrueCfg(settings.cfgScale) ? await encoder.encode(settings.negativePrompt, settings.frames, signal) : null;
-    return { cond, uncond };
+    return encoder.encode(prompt, frames, signal);
+  }
+
+  get promptTokenizers(): PromptTokenizers {
+    return this.tokenizers;
   }
 
   /** [C, (F−1)/4 + 1, H/8, W/8] (spec §4.1). */
   latentShape(settings: Pick<GenerationSettings, 'frames' | 'width' | 'height'>): LatentShape {
     const { channels, temporal_ratio: rt, spatial_ratio: rs } = this.manifest.latent;
     return [channels, (settings.frames - 1) / rt + 1, settings.height / rs, settings.width / rs];
+  }
+
+  private checkedNoise(noise: Float32Array, shape: LatentShape): Float32Array {
+    const size = shape[0] * shape[1] * shape[2] * shape[3];
+    if (noise.length !== size) throw new EngineError('bad-request', `noise holds ${noise.length} values, the latents ${shape.join('×')} need ${size}`);
+    return noise.slice();
   }
 
   /** Pure noise at σ = 1; flow matching needs no init_noise_sigma scaling (spec §5.2). */
@@ -137,16 +173,19 @@ export class HunyuanVideoPipeline {
 
   /** latents / scaling_factor → tiled VAE decode → uint8 frames (spec §4.6, §4.7, §1). */
   private async decode(latents: Float32Array, shape: LatentShape, signal?: AbortSignal): Promise<Uint8Array> {
+    return videoToFrames(await this.decodeVideo(latents, shape, { tiled: this.options.tiledDecode ?? true, signal }));
+  }
+
+  /** The decoded video before quantisation, [3, F, H, W] (the tiled-vs-untiled tests compare it). */
+  async decodeVideo(latents: Float32Array, shape: LatentShape, options: { tiled: boolean; signal?: AbortSignal }): Promise<DecodedVideo> {
     const { latent, vae_tiling: tiling } = this.manifest;
-    const video = await decodeLatents(await this.sessions.graph('vae_decoder'), latents, shape, {
+    return decodeLatents(await this.sessions.graph('vae_decoder'), latents, shape, {
       tiling,
       temporalRatio: latent.temporal_ratio,
       spatialRatio: latent.spatial_ratio,
       scalingFactor: latent.scaling_factor,
-      tiled: this.options.tiledDecode ?? true,
-      signal,
+      ...options,
     });
-    return videoToFrames(video);
   }
 
   private record(request: GenerationRequest, s: GenerationSettings, timings: GenerationRecord['timings']): GenerationRecord {

@@ -24,6 +24,20 @@ interface Tokenizer {
 }
 const TokenizerClass = HfTokenizer as new (tokenizerJson: object, tokenizerConfig: object) => Tokenizer;
 
+/**
+ * The Rust `Whitespace` pre-tokenizer splits on the Unicode-aware regex \w+|[^\w\s]+, but @huggingface/tokenizers
+ * 0.2.0 runs it as an ASCII-only JavaScript regex, so "ünïcödé" falls apart into different pieces and different ids
+ * (CLIP-style tokenizers use it). The same regex as a `Split` pre-tokenizer goes through the library's Oniguruma
+ * translation, which keeps Unicode word characters together, as the Python tokenizer does.
+ */
+function unicodeWhitespacePreTokenizers(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(unicodeWhitespacePreTokenizers);
+  if (typeof node !== 'object' || node === null) return node;
+  const record = node as Record<string, unknown>;
+  if (record.type === 'Whitespace') return { type: 'Split', pattern: { Regex: '\\w+|[^\\w\\s]+' }, behavior: 'Removed', invert: true };
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unicodeWhitespacePreTokenizers(v)]));
+}
+
 async function loadTokenizer(file: string): Promise<Tokenizer> {
   let json: unknown;
   try {
@@ -34,7 +48,9 @@ async function loadTokenizer(file: string): Promise<Tokenizer> {
   // tokenizer_config.json is optional in a pack; the tokenizer only reads a few cosmetic flags from it.
   const config: unknown = await readFile(path.join(path.dirname(file), 'tokenizer_config.json'), 'utf8').then(JSON.parse, () => ({}));
   try {
-    return new TokenizerClass(json as object, config as object);
+    const patched = { ...(json as Record<string, unknown>) };
+    patched.pre_tokenizer = unicodeWhitespacePreTokenizers(patched.pre_tokenizer);
+    return new TokenizerClass(patched, config as object);
   } catch (error) {
     throw new EngineError('pack-manifest', `${file}: not a usable tokenizer.json (${(error as Error).message})`);
   }
