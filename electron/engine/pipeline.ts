@@ -28,6 +28,8 @@ export interface PipelineJob {
   startedAt?: number;
   /** Initial latents to use instead of the seeded PRNG's (parity tests replay the exporter's torch noise). */
   noise?: Float32Array;
+  /** Sees the latents after the last Euler step, before decoding (parity tests compare them). */
+  onDenoised?: (latents: Float32Array, shape: LatentShape) => void;
 }
 
 export interface PipelineOptions {
@@ -84,6 +86,7 @@ export class HunyuanVideoPipeline {
     const { sigmas, timesteps } = flowMatchSchedule(settings.steps, settings.shift);
     await this.denoise(latents, shape, sigmas, timesteps, cond, uncond, settings, job, startedAt);
     const denoiseMs = performance.now() - denoiseStart;
+    job.onDenoised?.(latents, shape);
 
     stage('decode');
     const decodeStart = performance.now();

@@ -2,9 +2,12 @@
 // prompts with one rule from one table, assets/captions/caption-schema.json, so what a user writes is worded the way
 // the model was trained. Pure and free of Node imports: the renderer bundles it too.
 //
-// The rule: fields in schema order; each value trimmed and its trailing . ! ? stripped; empty fields skipped; the
-// value substituted into the field's template; the camera move's sentence inserted at `camera_position` (after the
-// dense description); "." appended to any piece that does not end in . ! or ?; pieces joined by the schema's joiner.
+// The rule: fields in schema order; each value trimmed and its trailing . ! ? (and any space among them) stripped;
+// empty fields skipped; the value substituted into the field's template; the camera move's sentence inserted at
+// `camera_position` (after the dense description's slot, even when dense is empty; first when the position names no
+// field); "." appended to any piece that does not end in . ! or ?; pieces joined by the schema's joiner.
+// native-models/hyvideo/world/captions.py (render_caption) is the Python twin; caption_vectors.json holds the
+// cases both must agree on.
 
 import schemaJson from '../../../assets/captions/caption-schema.json' with { type: 'json' };
 
@@ -30,10 +33,10 @@ export interface CaptionSchema {
 
 export const captionSchema: CaptionSchema = schemaJson;
 
-export type CaptionFields = Readonly<Record<string, string | undefined>>;
+export type CaptionFields = Readonly<Record<string, string | null | undefined>>;
 
 const ENDS_A_SENTENCE = /[.!?]$/;
-const TRAILING_PUNCTUATION = /[.!?]+$/;
+const TRAILING_PUNCTUATION = /[.!?\s]+$/;
 
 export function cameraMove(id: string, schema: CaptionSchema = captionSchema): CameraMove {
   const move = schema.camera_moves.find((m) => m.id === id);
@@ -41,16 +44,16 @@ export function cameraMove(id: string, schema: CaptionSchema = captionSchema): C
   return move;
 }
 
-/** Python's str.strip() then rstrip(".!?"): the twin in native-models must give the same string. */
-function cleanValue(value: string): string {
-  return value.trim().replace(TRAILING_PUNCTUATION, '');
+/** strip(), then trailing sentence marks and the spaces among them (" calm . " → "calm"), as the Python twin. */
+function cleanValue(value: string | null | undefined): string {
+  return (value ?? '').trim().replace(TRAILING_PUNCTUATION, '');
 }
 
 function asSentence(piece: string): string {
   return ENDS_A_SENTENCE.test(piece) ? piece : `${piece}.`;
 }
 
-/** The field after which the camera sentence goes ("after_dense" → "dense"); the end when there is none. */
+/** The field after which the camera sentence goes ("after_dense" → "dense"); first when there is none. */
 function cameraAnchor(schema: CaptionSchema): string | undefined {
   return schema.camera_position.startsWith('after_') ? schema.camera_position.slice('after_'.length) : undefined;
 }
@@ -63,15 +66,12 @@ export function buildCaption(fields: CaptionFields, camera?: string, schema: Cap
   const cameraPiece = camera === undefined ? undefined : cameraMove(camera, schema).sentence;
   const anchor = cameraAnchor(schema);
   const pieces: string[] = [];
-  let cameraPlaced = false;
+  if (cameraPiece !== undefined && anchor === undefined) pieces.push(cameraPiece);
   for (const field of schema.fields) {
-    const value = cleanValue(fields[field.id] ?? '');
-    if (value !== '') pieces.push(asSentence(field.template.split('{}').join(value)));
-    if (cameraPiece !== undefined && field.id === anchor) {
-      pieces.push(asSentence(cameraPiece));
-      cameraPlaced = true;
-    }
+    const value = cleanValue(fields[field.id]);
+    // A replacer function, so "$&" in user text stays literal.
+    if (value !== '') pieces.push(asSentence(field.template.replace('{}', () => value)));
+    if (cameraPiece !== undefined && field.id === anchor) pieces.push(cameraPiece);
   }
-  if (cameraPiece !== undefined && !cameraPlaced) pieces.push(asSentence(cameraPiece));
   return pieces.join(schema.joiner);
 }
