@@ -12,9 +12,9 @@ let resolved: string | undefined;
  * process cannot be spawned from inside an asar archive), hence the rewrite.
  */
 export function ffmpegPath(): string {
-  if (resolved) return resolved;
   const override = process.env.HYVIDEO_FFMPEG;
-  if (override) return (resolved = override);
+  if (override) return override;
+  if (resolved) return resolved;
   try {
     const installer = createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path: string };
     resolved = installer.path.replace(`app.asar${'/'}`, 'app.asar.unpacked/').replace('app.asar\\', 'app.asar.unpacked\\');
