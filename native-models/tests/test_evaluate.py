@@ -1,0 +1,106 @@
+"""The evaluator must recover what rendered clips show from pixels alone, clean and degraded like a tiny VAE's
+output. These thresholds guard the evaluator: when they fail, fix the evaluator or the renderer, not the numbers."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from hyvideo.world.evaluate import analyse_clip, contact_sheet, degrade, evaluate_videos  # noqa: E402
+from hyvideo.world.render import render_clip  # noqa: E402
+from hyvideo.world.scene import sample_spec  # noqa: E402
+from hyvideo.world.schema import camera_ids  # noqa: E402
+
+CAMERAS = camera_ids()
+N_CLIPS = 98  # 7 per camera move
+
+
+@pytest.fixture(scope="module")
+def clips():
+    rng = np.random.default_rng(2024)
+    specs = [sample_spec(rng, camera=CAMERAS[i % len(CAMERAS)]) for i in range(N_CLIPS)]
+    return specs, [render_clip(s) for s in specs]
+
+
+@pytest.fixture(scope="module")
+def clean_report(clips):
+    specs, videos = clips
+    return evaluate_videos(videos, specs)
+
+
+def test_clean_accuracy(clean_report):
+    acc = clean_report["accuracy"]
+    print("clean accuracy", acc)
+    assert acc["colour"] >= 0.98
+    assert acc["camera"] >= 0.90
+    assert acc["motion"] >= 0.90
+    assert acc["shape"] >= 0.80  # best-effort feature, guarded loosely
+
+
+def test_camera_confusion_matrix(clean_report):
+    conf = np.array(clean_report["camera_confusion"])
+    assert clean_report["camera_ids"] == CAMERAS
+    assert conf.shape == (14, 14) and conf.sum() == N_CLIPS
+    assert np.all(conf.sum(axis=1) == N_CLIPS // 14)  # rows are the expected ids
+    assert np.trace(conf) / N_CLIPS == pytest.approx(clean_report["accuracy"]["camera"])
+    for i in range(14):  # every class is mostly recognised, not just the average
+        assert conf[i, i] >= 5
+
+
+def test_degraded_accuracy(clips):
+    specs, videos = clips
+    blurred = [degrade(v, sigma=1.0, noise_std=8 / 255, seed=i) for i, v in enumerate(videos)]
+    acc = evaluate_videos(blurred, specs)["accuracy"]
+    print("degraded accuracy", acc)
+    assert acc["camera"] >= 0.80
+    assert acc["colour"] >= 0.95
+    assert acc["motion"] >= 0.80
+
+
+def test_measurements_follow_the_design_conventions():
+    # pan-left: camera travels left, the scene slides right (+x) with the near layer 4x the far one.
+    spec = sample_spec(np.random.default_rng(3), camera="pan-left", motion="still", second_object=False)
+    r = analyse_clip(render_clip(spec))
+    far, near = r["far_shift"][-1][0], r["near_shift"][-1][0]
+    assert far == pytest.approx(spec.camera_amount / 4, rel=0.15)
+    assert near == pytest.approx(spec.camera_amount, rel=0.15)
+    track = np.array(r["track_compensated"])  # a still subject stays still once the camera is removed
+    assert np.ptp(track[:, 0]) < 2.5 and np.ptp(track[:, 1]) < 2.5
+    # zoom-in grows everything about the centre.
+    spec = sample_spec(np.random.default_rng(4), camera="zoom-in", motion="still")
+    r = analyse_clip(render_clip(spec))
+    assert r["scale"][-1] == pytest.approx(spec.camera_amount, rel=0.1)
+
+
+def test_stability_separates_flicker_from_steady_clips():
+    spec = sample_spec(np.random.default_rng(5), camera="static", motion="still")
+    video = render_clip(spec)
+    steady = analyse_clip(video)["stability"]
+    flicker = video.astype(np.int16) + np.where(np.arange(17) % 2, 25, -25)[:, None, None, None]
+    flickering = analyse_clip(np.clip(flicker, 0, 255).astype(np.uint8))["stability"]
+    assert steady["flicker"] < 0.5 and steady["residual"] < 1.0
+    assert flickering["flicker"] > 20 and flickering["total"] > steady["total"] + 20
+
+
+def test_odd_inputs_do_not_crash(tmp_path):
+    one = analyse_clip(render_clip(sample_spec(np.random.default_rng(6)), 1))
+    assert one["camera"] == "static" and one["motion"] == "still"
+    noise = np.random.default_rng(0).integers(0, 40, size=(9, 48, 80, 3), dtype=np.uint8)
+    r = analyse_clip(noise)
+    assert r["colour"] is None and r["camera"] in CAMERAS
+    with pytest.raises(ValueError):
+        analyse_clip(noise[..., 0])
+
+
+def test_contact_sheet_writes_a_png(tmp_path, clips):
+    specs, videos = clips
+    path = tmp_path / "sheet.png"
+    contact_sheet(videos[:4], [f"{s.camera}\n{s.main.colour}" for s in specs[:4]], str(path))
+    from PIL import Image
+
+    img = Image.open(path)
+    assert img.size[0] >= 2 * 3 * 64 * 2 and img.size[1] >= 2 * 64 * 2
