@@ -54,7 +54,13 @@ function request(options: GenerateOptions, seed: number, packId: string | undefi
   };
 }
 
-export async function main(argv: readonly string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export interface CliStreams {
+  stdout: NodeJS.WritableStream;
+  /** A progress bar is drawn only when stderr is a terminal. */
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export async function main(argv: readonly string[], io: CliStreams = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let options: GenerateOptions;
   try {
     options = parseGenerateArgs(argv);

@@ -23,7 +23,7 @@ export function jsonReporter(write: (line: string) => void): Reporter {
   };
 }
 
-export function progressBarReporter(stream: NodeJS.WriteStream, width = 30): Reporter {
+export function progressBarReporter(stream: NodeJS.WritableStream, width = 30): Reporter {
   let barShown = false;
   const endBar = () => {
     if (barShown) stream.write('\n');

@@ -12,7 +12,7 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'hyvideo-cli-'));
 const tinyPack = writeTinyPack(path.join(dir, 'tiny'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function capture(): { stream: Writable & { isTTY?: boolean }; text: () => string } {
+function capture(): { stream: Writable; text: () => string } {
   const chunks: string[] = [];
   const stream = new Writable({ write: (chunk, _enc, done) => (chunks.push(String(chunk)), done()) });
   return { stream, text: () => chunks.join('') };
@@ -21,7 +21,7 @@ function capture(): { stream: Writable & { isTTY?: boolean }; text: () => string
 async function run(argv: string[]) {
   const stdout = capture();
   const stderr = capture();
-  const code = await main(argv, { stdout: stdout.stream as unknown as NodeJS.WriteStream, stderr: stderr.stream as unknown as NodeJS.WriteStream });
+  const code = await main(argv, { stdout: stdout.stream, stderr: stderr.stream });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
