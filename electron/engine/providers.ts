@@ -2,8 +2,10 @@
 // tried when asked for or on "auto", and a failure falls back to CPU with the reason kept, so the record of every
 // clip says what actually ran it.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
+import path from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
 
 export type ProviderPreference = 'auto' | 'cpu' | 'cuda' | 'dml';
@@ -43,6 +45,30 @@ export function physicalCoreCount(): number {
   }
   if (process.platform === 'win32' && logical >= 4) return Math.max(1, Math.floor(logical / 2));
   return logical;
+}
+
+/** Shared libraries a GPU provider needs next to onnxruntime-node's binding (its install script fetches CUDA's). */
+const PROVIDER_LIBRARIES: Record<Exclude<ExecutionProvider, 'cpu'>, Partial<Record<NodeJS.Platform, string>>> = {
+  cuda: { linux: 'libonnxruntime_providers_cuda.so', win32: 'onnxruntime_providers_cuda.dll' },
+  dml: { win32: 'DirectML.dll' },
+};
+
+/**
+ * Why a GPU provider cannot work in this install, or undefined when it may. Checking the library first spares a
+ * doomed session attempt, which onnxruntime reports with a red error on the console before the engine falls back.
+ */
+export function providerUnavailable(provider: ExecutionProvider, platform: NodeJS.Platform = process.platform, arch: string = process.arch): string | undefined {
+  if (provider === 'cpu') return undefined;
+  const library = PROVIDER_LIBRARIES[provider][platform];
+  if (!library) return `${provider} is not available on ${platform}`;
+  let bindingDir: string;
+  try {
+    const entry = createRequire(import.meta.url).resolve('onnxruntime-node');
+    bindingDir = path.join(path.dirname(entry), '..', 'bin', 'napi-v6', platform, arch);
+  } catch {
+    return undefined;
+  }
+  return existsSync(path.join(bindingDir, library)) ? undefined : `onnxruntime-node was installed without ${library}`;
 }
 
 export function sessionOptions(provider: ExecutionProvider, intraOpThreads: number): InferenceSession.SessionOptions {

@@ -4,7 +4,7 @@
 
 import { InferenceSession, type Tensor } from 'onnxruntime-node';
 import { EngineError } from '../api.js';
-import { physicalCoreCount, providerCandidates, sessionOptions, type ExecutionProvider, type ProviderPreference } from '../providers.js';
+import { physicalCoreCount, providerCandidates, providerUnavailable, sessionOptions, type ExecutionProvider, type ProviderPreference } from '../providers.js';
 import { expectedGraphIO, type GraphKey } from './manifest.js';
 import { packFilePath, type Pack } from './load.js';
 
@@ -84,6 +84,11 @@ export class PackSessions {
     const candidates = this.activeProvider ? [this.activeProvider] : this.candidates;
     let session: InferenceSession | undefined;
     for (const provider of candidates) {
+      const missing = providerUnavailable(provider);
+      if (missing) {
+        this.fallbackNotes.push(`${provider} unavailable: ${missing}`);
+        continue;
+      }
       try {
         session = await InferenceSession.create(file, sessionOptions(provider, this.threads));
         this.activeProvider = provider;
