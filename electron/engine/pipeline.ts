@@ -11,7 +11,7 @@ import { packFilePath, type Pack } from './pack/load.js';
 import { PackSessions, type SessionOptions } from './pack/sessions.js';
 import { latentPreview } from './preview.js';
 import { resolveRequest, type GenerationSettings } from './request.js';
-import { eulerStep } from './sampler/euler.js';
+import { sampleEuler, type VelocityModel } from './sampler/euler.js';
 import { combineTrueCfg, embeddedGuidanceInput, usesTrueCfg } from './sampler/guidance.js';
 import { fillGaussianNoise, NOISE_PRNG } from './sampler/noise.js';
 import { flowMatchSchedule } from './sampler/schedule.js';
@@ -35,6 +35,19 @@ export interface PipelineJob {
 export interface PipelineOptions {
   /** Tiled VAE decoding (the default, as in HV); off only to compare against one-call decoding. */
   tiledDecode?: boolean;
+}
+
+/** Milliseconds since the previous lap (or creation). */
+function stopwatch(): { lap(): number } {
+  let last = performance.now();
+  return {
+    lap() {
+      const now = performance.now();
+      const ms = now - last;
+      last = now;
+      return ms;
+    },
+  };
 }
 
 /** The graphs one text-to-video job runs (the VAE encoder is not among them). */
@@ -72,26 +85,40 @@ export class HunyuanVideoPipeline {
   async generate(request: GenerationRequest, job: PipelineJob): Promise<GenerationResult> {
     const startedAt = job.startedAt ?? performance.now();
     const stage = (s: JobStage) => job.onEvent({ type: 'stage', jobId: job.jobId, stage: s });
+    const timer = stopwatch();
+
+    // 1. Check the request against what the pack offers; fill in its defaults.
     const settings = resolveRequest(request, this.manifest);
 
+    // 2. Encode the prompt (and the negative prompt when true CFG is on).
     stage('text');
-    const textStart = performance.now();
     const { cond, uncond } = await this.encodePrompts(settings, job.signal);
-    const textMs = performance.now() - textStart;
+    const textMs = timer.lap();
 
+    // 3. Prepare the latents (noise at σ = 1) and 4. the sigma schedule.
     stage('denoise');
-    const denoiseStart = performance.now();
     const shape = this.latentShape(settings);
     const latents = job.noise ? this.checkedNoise(job.noise, shape) : this.prepareLatents(shape, settings.seed);
-    const { sigmas, timesteps } = flowMatchSchedule(settings.steps, settings.shift);
-    await this.denoise(latents, shape, sigmas, timesteps, cond, uncond, settings, job, startedAt);
-    const denoiseMs = performance.now() - denoiseStart;
+    const schedule = flowMatchSchedule(settings.steps, settings.shift);
+
+    // 5. The denoising loop: DiT velocity, Euler step, progress and preview.
+    const model = await this.velocityModel(latents, shape, settings, cond, uncond, job.signal);
+    const total = schedule.timesteps.length;
+    const loopStart = performance.now();
+    await sampleEuler(model, latents, schedule, (i) => {
+      const now = performance.now();
+      const etaMs = ((now - loopStart) / (i + 1)) * (total - i - 1);
+      job.onEvent({ type: 'progress', jobId: job.jobId, step: i + 1, total, elapsedMs: now - startedAt, etaMs });
+      const preview = latentPreview(latents, shape, this.manifest.preview);
+      job.onEvent({ type: 'preview', jobId: job.jobId, step: i + 1, width: preview.width, height: preview.height, frameCount: preview.frames, rgb: preview.rgb });
+    });
+    const denoiseMs = timer.lap();
     job.onDenoised?.(latents, shape);
 
+    // 6. Decode the latents to frames.
     stage('decode');
-    const decodeStart = performance.now();
     const frames = await this.decode(latents, shape, job.signal);
-    const decodeMs = performance.now() - decodeStart;
+    const decodeMs = timer.lap();
 
     const record = this.record(request, settings, { textMs, denoiseMs, decodeMs, totalMs: performance.now() - startedAt });
     return { frames, width: settings.width, height: settings.height, frameCount: settings.frames, record };
@@ -131,47 +158,39 @@ export class HunyuanVideoPipeline {
     return fillGaussianNoise(seed, new Float32Array(shape[0] * shape[1] * shape[2] * shape[3]));
   }
 
-  private async denoise(
+  /**
+   * The DiT as the sampler's velocity model: RoPE tables and embedded guidance fixed for the job, true CFG as two
+   * batch-1 calls combined (spec §5.5). The job's signal is checked before every graph call.
+   */
+  private async velocityModel(
     latents: Float32Array,
     shape: LatentShape,
-    sigmas: Float32Array,
-    timesteps: Float32Array,
+    settings: GenerationSettings,
     cond: TextConditioning,
     uncond: TextConditioning | null,
-    settings: GenerationSettings,
-    job: PipelineJob,
-    startedAt: number,
-  ): Promise<void> {
+    signal?: AbortSignal,
+  ): Promise<VelocityModel> {
     const dit = this.manifest.architecture.dit;
     const rope = ropeTables(ropeGrid([shape[1], shape[2], shape[3]], dit.patch_size), this.manifest.rope.axes_dim, this.manifest.rope.theta);
     const guidance = dit.guidance_embed ? embeddedGuidanceInput(settings.guidance) : null;
     const transformer = new Transformer(await this.sessions.graph('dit'), latents, shape, rope, guidance);
     const condFeeds = textFeeds(cond);
-    const uncondFeeds = uncond ? textFeeds(uncond) : null;
     const velocity = new Float32Array(latents.length);
-    const velocityCond = uncondFeeds ? new Float32Array(latents.length) : null;
-
-    const total = timesteps.length;
-    const loopStart = performance.now();
-    for (let i = 0; i < total; i++) {
-      throwIfCancelled(job.signal);
-      const t = timesteps[i]!;
-      if (uncondFeeds && velocityCond) {
-        await transformer.velocity(t, uncondFeeds, velocity);
-        throwIfCancelled(job.signal);
-        await transformer.velocity(t, condFeeds, velocityCond);
-        combineTrueCfg(velocity, velocityCond, settings.cfgScale);
-      } else {
-        await transformer.velocity(t, condFeeds, velocity);
-      }
-      eulerStep(latents, velocity, sigmas[i]!, sigmas[i + 1]!);
-
-      const now = performance.now();
-      const perStep = (now - loopStart) / (i + 1);
-      job.onEvent({ type: 'progress', jobId: job.jobId, step: i + 1, total, elapsedMs: now - startedAt, etaMs: perStep * (total - i - 1) });
-      const preview = latentPreview(latents, shape, this.manifest.preview);
-      job.onEvent({ type: 'preview', jobId: job.jobId, step: i + 1, width: preview.width, height: preview.height, frameCount: preview.frames, rgb: preview.rgb });
+    if (!uncond) {
+      return async (_latents, t) => {
+        throwIfCancelled(signal);
+        return transformer.velocity(t, condFeeds, velocity);
+      };
     }
+    const uncondFeeds = textFeeds(uncond);
+    const condVelocity = new Float32Array(latents.length);
+    return async (_latents, t) => {
+      throwIfCancelled(signal);
+      await transformer.velocity(t, uncondFeeds, velocity);
+      throwIfCancelled(signal);
+      await transformer.velocity(t, condFeeds, condVelocity);
+      return combineTrueCfg(velocity, condVelocity, settings.cfgScale);
+    };
   }
 
   /** latents / scaling_factor → tiled VAE decode → uint8 frames (spec §4.6, §4.7, §1). */

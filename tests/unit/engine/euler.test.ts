@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eulerStep } from '../../../electron/engine/sampler/euler.js';
+import { eulerStep, sampleEuler } from '../../../electron/engine/sampler/euler.js';
 import { flowMatchSchedule } from '../../../electron/engine/sampler/schedule.js';
 
 describe('eulerStep', () => {
@@ -19,6 +19,30 @@ describe('eulerStep', () => {
     const { sigmas } = flowMatchSchedule(20, 7);
     for (let i = 0; i < 20; i++) eulerStep(x, v, sigmas[i]!, sigmas[i + 1]!);
     x.forEach((value, i) => expect(value).toBeCloseTo(x0[i]!, 5));
+  });
+
+  it('sampleEuler feeds the model σ·1000 and the same latent buffer each step, and reports every step', async () => {
+    const latents = new Float32Array([2, -2]);
+    const schedule = flowMatchSchedule(4, 3);
+    const seen: number[] = [];
+    const steps: number[] = [];
+    const velocity = new Float32Array(2);
+    const out = await sampleEuler(
+      async (x, t) => {
+        expect(x).toBe(latents);
+        seen.push(t);
+        velocity.set(x); // v = x: an exponential decay
+        return velocity;
+      },
+      latents,
+      schedule,
+      (i) => steps.push(i),
+    );
+    expect(out).toBe(latents);
+    expect(seen).toEqual([...schedule.timesteps]);
+    expect(steps).toEqual([0, 1, 2, 3]);
+    const factor = [...schedule.sigmas].slice(0, 4).reduce((f, s, i) => f * (1 + (schedule.sigmas[i + 1]! - s)), 1);
+    expect(latents[0]).toBeCloseTo(2 * factor, 5);
   });
 
   it('rejects mismatched buffers', () => {
