@@ -45,15 +45,18 @@ def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--work", type=Path, default=HERE / "work")
     p.add_argument("--seed", type=int, default=1234)
-    p.add_argument("--videos", type=int, default=6000)
-    p.add_argument("--images", type=int, default=3000)
-    p.add_argument("--vae-steps", type=int, default=1000)
-    p.add_argument("--dit-steps", type=int, default=5000)
-    p.add_argument("--distill-steps", type=int, default=1200)
+    p.add_argument("--videos", type=int, default=3500)
+    p.add_argument("--images", type=int, default=2500)
+    p.add_argument("--vae-steps", type=int, default=900)
+    p.add_argument("--dit-steps", type=int, default=4500)
+    p.add_argument("--distill-steps", type=int, default=1000)
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--train-shift", type=float, default=3.0)
     p.add_argument("--quick", action="store_true", help="tiny sizes: checks the whole recipe end to end in minutes")
     p.add_argument("--stop-after", choices=["data", "vae", "latents", "dit", "distill"], default=None)
+    p.add_argument("--snapshot", action="store_true",
+                   help="write weights/hyvideo-small from the latest checkpoint (EMA text encoders and DiT while in the "
+                        "DiT stage) without training further: a partially trained model to export and evaluate")
     return p.parse_args()
 
 
@@ -360,6 +363,10 @@ def plot_losses(log: Path, out: Path) -> None:
     fig.savefig(out, dpi=110)
 
 
+def describe(state: dict) -> str:
+    return ", ".join(f"{k} {state[k]}" for k in ("vae_step", "dit_step", "distill_step") if k in state) or "no training"
+
+
 def main() -> None:
     a = parse_args()
     if a.quick:
@@ -378,6 +385,11 @@ def main() -> None:
         if "scaling_factor" in state:
             model.cfg.vae.scaling_factor = state["scaling_factor"]
         model.load_state_dict(state["model"])
+    if a.snapshot:
+        if "ema" in state and "distill_step" not in state and "teacher" not in state:
+            torch.nn.ModuleList([model.dit, model.llm, model.clip]).load_state_dict(state["ema"])
+        print(f"[snapshot] {write_final(run, model.eval())} at {describe(state)}", flush=True)
+        return
     model.train()
     stage_vae(run, model, state)
     if a.stop_after == "vae":
