@@ -45,7 +45,7 @@ export const USAGE = `Usage: npm run generate -- --prompt "..." [options]
   --fps N              frames per second of the MP4 (default: the pack's)
   --out FILE           output MP4 (default: hyvideo-<seed>.mp4)
   --pack DIR|ID        model pack folder or id (default: native-models/packs/hyvideo-small)
-  --provider P         cpu (default), auto, cuda or dml
+  --provider P         auto (default: a GPU provider when installed, else CPU), cpu, cuda or dml
   --json               one JSON line per event on stdout instead of a progress bar
   --help               this text
 `;
@@ -89,7 +89,7 @@ export function parseGenerateArgs(argv: readonly string[]): GenerateOptions {
   } catch (error) {
     throw new UsageError((error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
   }
-  if (values.help) return { prompt: '', json: false, provider: 'cpu', help: true };
+  if (values.help) return { prompt: '', json: false, provider: 'auto', help: true };
   if (values.prompt === undefined || values.prompt.trim() === '') throw new UsageError('--prompt is required');
 
   let width: number | undefined;
@@ -104,7 +104,7 @@ export function parseGenerateArgs(argv: readonly string[]): GenerateOptions {
   if (camera !== undefined && !captionSchema.camera_moves.some((m) => m.id === camera)) {
     throw new UsageError(`--camera "${camera}" is not a camera move (${captionSchema.camera_moves.map((m) => m.id).join(', ')})`);
   }
-  const provider = values.provider ?? 'cpu';
+  const provider = values.provider ?? 'auto';
   if (!['cpu', 'auto', 'cuda', 'dml'].includes(provider)) throw new UsageError(`--provider expects cpu, auto, cuda or dml, got "${provider}"`);
   const cfgScale = number('cfg', values.cfg, { min: 1 });
   if (values.negative !== undefined && (cfgScale ?? 1) <= 1) throw new UsageError('--negative only takes effect with --cfg > 1');

@@ -24,7 +24,7 @@ export type { ProviderPreference } from './providers.js';
 export interface EngineOptions {
   /** Pack folders, or folders of packs, searched in order (bundled first, then the user's). */
   packDirs: string[];
-  /** Execution provider; 'auto' tries CUDA / DirectML first and falls back to CPU. Default 'cpu'. */
+  /** Execution provider. Default 'auto': CUDA (Linux, Windows) or DirectML (Windows) when installed, else CPU. */
   provider?: ProviderPreference;
   /** onnxruntime intra-op threads; default: the physical core count. */
   intraOpThreads?: number;
@@ -96,7 +96,7 @@ class OnnxEngine implements Engine {
     await this.loaded?.pipeline.dispose();
     this.loaded = undefined;
     const pipeline = await HunyuanVideoPipeline.load(pack, {
-      provider: this.options.provider ?? 'cpu',
+      provider: this.options.provider ?? 'auto',
       intraOpThreads: this.options.intraOpThreads,
       onGraphRun: this.options.onGraphRun,
       tiledDecode: this.options.tiledDecode,

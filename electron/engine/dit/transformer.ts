@@ -25,6 +25,8 @@ export function textFeeds(text: TextConditioning): TextFeeds {
 export class Transformer {
   private readonly timestep = new Float32Array(1);
   private readonly shared: Feeds;
+  /** Complete feeds per text conditioning and outputs per velocity buffer, built on first use. */
+  private readonly feeds = new Map<TextFeeds, Feeds>();
   private readonly outputs = new Map<Float32Array, Feeds>();
   private readonly dims: number[];
 
@@ -46,12 +48,17 @@ export class Transformer {
   /** Writes the velocity for the current latents at `timestep` (σ × 1000) into `out` and returns it. */
   async velocity(timestep: number, text: TextFeeds, out: Float32Array): Promise<Float32Array> {
     this.timestep[0] = timestep;
+    let feeds = this.feeds.get(text);
+    if (!feeds) {
+      feeds = { ...this.shared, ...text };
+      this.feeds.set(text, feeds);
+    }
     let outputs = this.outputs.get(out);
     if (!outputs) {
       outputs = { velocity: new Tensor('float32', out, this.dims) };
       this.outputs.set(out, outputs);
     }
-    await this.graph.run({ ...this.shared, ...text }, outputs);
+    await this.graph.run(feeds, outputs);
     return out;
   }
 }

@@ -45,7 +45,7 @@ export class PackSessions {
 
   constructor(readonly pack: Pack, private readonly options: SessionOptions = {}) {
     this.threads = options.intraOpThreads ?? physicalCoreCount();
-    this.candidates = providerCandidates(options.provider ?? 'cpu');
+    this.candidates = providerCandidates(options.provider ?? 'auto');
   }
 
   /** What ran the graphs, with the reason for any fallback, e.g. "cpu (cuda unavailable: …)". */

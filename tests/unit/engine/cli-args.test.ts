@@ -15,7 +15,7 @@ describe('generate CLI flags', () => {
 
   it('leaves unset values to the pack defaults', () => {
     const options = parseGenerateArgs(['--prompt', 'a cat']);
-    expect(options).toMatchObject({ prompt: 'a cat', json: false, provider: 'cpu' });
+    expect(options).toMatchObject({ prompt: 'a cat', json: false, provider: 'auto' });
     expect(options.seed).toBeUndefined();
     expect(options.frames).toBeUndefined();
   });
