@@ -33,9 +33,8 @@ function concat(parts: Video[], axis: 1 | 2 | 3): Video {
   let offset = 0;
   for (const p of parts) {
     for (let c = 0; c < p.dims[0]; c++) for (let t = 0; t < p.dims[1]; t++) for (let y = 0; y < p.dims[2]; y++) for (let x = 0; x < p.dims[3]; x++) {
-      const pos: [number, number, number] = [t, y, x];
-      pos[axis - 1] += offset;
-      out.data[at(out, c, pos[0], pos[1], pos[2])] = p.data[at(p, c, t, y, x)]!;
+      const [ot, oy, ox] = [t + (axis === 1 ? offset : 0), y + (axis === 2 ? offset : 0), x + (axis === 3 ? offset : 0)];
+      out.data[at(out, c, ot, oy, ox)] = p.data[at(p, c, t, y, x)]!;
     }
     offset += p.dims[axis];
   }
@@ -47,11 +46,10 @@ function blend(a: Video, b: Video, extent: number, axis: 1 | 2 | 3): Video {
   const e = Math.min(a.dims[axis], b.dims[axis], extent);
   for (let i = 0; i < e; i++) {
     for (let c = 0; c < b.dims[0]; c++) for (let t = 0; t < b.dims[1]; t++) for (let y = 0; y < b.dims[2]; y++) for (let x = 0; x < b.dims[3]; x++) {
-      const pos: [number, number, number] = [t, y, x];
-      if (pos[axis - 1] !== i) continue;
-      const apos: [number, number, number] = [t, y, x];
-      apos[axis - 1] = a.dims[axis] - e + i;
-      b.data[at(b, c, t, y, x)] = a.data[at(a, c, apos[0], apos[1], apos[2])]! * (1 - i / e) + b.data[at(b, c, t, y, x)]! * (i / e);
+      if ([t, y, x][axis - 1] !== i) continue;
+      const from = a.dims[axis] - e + i;
+      const [at_, ay, ax] = [axis === 1 ? from : t, axis === 2 ? from : y, axis === 3 ? from : x];
+      b.data[at(b, c, t, y, x)] = a.data[at(a, c, at_, ay, ax)]! * (1 - i / e) + b.data[at(b, c, t, y, x)]! * (i / e);
     }
   }
   return b;
