@@ -44,6 +44,8 @@ FRAMES, SIZE = 17, 64
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--work", type=Path, default=HERE / "work")
+    p.add_argument("--weights", type=Path, default=HERE / "weights" / "hyvideo-small", help="where the final weights go")
+    p.add_argument("--plot", type=Path, default=HERE / "training" / "loss_curves.png")
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--videos", type=int, default=3500)
     p.add_argument("--images", type=int, default=2500)
@@ -333,9 +335,9 @@ def stage_distill(run: Run, model: HunyuanVideoModel, state: dict) -> None:
 
 def write_final(run: Run, model: HunyuanVideoModel) -> Path:
     """The trained weights (committed: the PyTorch reference, the benchmark baseline and export.py read them)."""
-    final = HERE / "weights" / "hyvideo-small"
+    final = run.args.weights
     model.save(final)
-    plot_losses(run.losses_path, HERE / "training" / "loss_curves.png")
+    plot_losses(run.losses_path, run.args.plot)
     return final
 
 
@@ -370,7 +372,7 @@ def describe(state: dict) -> str:
 def main() -> None:
     a = parse_args()
     if a.quick:
-        a.videos, a.images, a.vae_steps, a.dit_steps, a.distill_steps, a.batch = 64, 32, 6, 6, 4, 4
+        a.videos, a.images, a.vae_steps, a.dit_steps, a.distill_steps, a.batch = 12, 8, 4, 4, 3, 4
     torch.set_num_threads(min(2, os.cpu_count() or 1))
     torch.manual_seed(a.seed)
     run = Run(a)

@@ -1,0 +1,32 @@
+"""The training recipe runs end to end at toy size, and an interrupted run resumes where it stopped."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import torch
+
+HERE = Path(__file__).resolve().parents[1]
+
+
+def run_train(tmp: Path, *extra: str) -> str:
+    cmd = [sys.executable, str(HERE / "train.py"), "--quick", "--work", str(tmp / "work"), "--weights", str(tmp / "weights"),
+           "--plot", str(tmp / "loss.png"), *extra]
+    out = subprocess.run(cmd, cwd=HERE, capture_output=True, text=True, timeout=600, env={"OPENBLAS_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr[-3000:]
+    return out.stdout
+
+
+def test_quick_recipe_resumes_and_finishes(tmp_path: Path):
+    first = run_train(tmp_path, "--stop-after", "vae")
+    assert "[vae] step 4/4" in first
+    ckpt = torch.load(tmp_path / "work" / "checkpoint.pt", weights_only=False)
+    assert ckpt["vae_step"] == 4 and "dit_step" not in ckpt
+    second = run_train(tmp_path)
+    assert "[vae]" not in second  # resumed after the VAE stage instead of starting over
+    assert "[latents]" in second and "[dit] step 4/4" in second and "[distill] step 3/3" in second
+    assert (tmp_path / "weights" / "model.safetensors").exists() and (tmp_path / "loss.png").exists()
+    cfg = json.loads((tmp_path / "weights" / "config.json").read_text())
+    assert cfg["vae"]["scaling_factor"] != 1.0  # measured from the encoded latents
+    stages = {json.loads(line)["stage"] for line in (tmp_path / "work" / "losses.jsonl").read_text().splitlines()}
+    assert stages == {"vae", "dit", "distill"}
