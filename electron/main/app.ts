@@ -41,7 +41,8 @@ export interface DesktopApp {
 /** Only the main frame of the studio's own window may call the host. */
 export function isTrustedIpcSender(event: IpcMainEventLike, window: BrowserWindowLike | null): boolean {
   if (!window || window.isDestroyed()) return false;
-  return event.sender.id === window.webContents.id && isAppUrl(event.senderFrame?.url);
+  const frame = event.senderFrame;
+  return event.sender.id === window.webContents.id && frame !== null && frame.parent === null && isAppUrl(frame.url);
 }
 
 /** Starts the app; resolves to null when another instance already runs (this one then quits). */

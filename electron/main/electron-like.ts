@@ -15,6 +15,8 @@ export interface Rectangle {
 
 export interface FrameLike {
   readonly url: string;
+  /** null for a main frame. */
+  readonly parent: FrameLike | null;
 }
 
 export interface WebContentsLike {

@@ -98,6 +98,29 @@ test('compose a shot on the embedded pack, watch it render, play the clip', asyn
   await page.waitForTimeout(600);
   await page.screenshot({ path: SCREENSHOT });
 
+  // Drag-out: in a browser a finished take drags as a DownloadURL of its MP4.
+  const dragged = await page.getByTestId('take').nth(1).evaluate((card) => {
+    const dt = new DataTransfer();
+    card.dispatchEvent(new DragEvent('dragstart', { bubbles: true, cancelable: true, dataTransfer: dt }));
+    return dt.getData('DownloadURL');
+  });
+  expect(dragged).toMatch(new RegExp(`^video/mp4:${files[0]!.replace(/[.]/g, '\\.')}:${studio.origin}/media/project/media/`));
+
+  // Drop-in: dropping the first take's MP4 on the studio restores the settings it was made with.
+  await expect(page.getByTestId('seed')).toHaveValue('77');
+  await page.evaluate(async (src) => {
+    const blob = await (await fetch(src)).blob();
+    const dt = new DataTransfer();
+    dt.items.add(new File([blob], 'first-take.mp4', { type: 'video/mp4' }));
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      window.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
+    }
+  }, playable.src);
+  await expect(page.getByTestId('seed')).toHaveValue('1234');
+  await expect(page.getByTestId('camera-pan-left')).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByTestId('steps')).toHaveValue('6');
+  await expect(page.getByTestId('frames')).toHaveValue('9');
+
   // A long take shows its live preview and progress while it denoises, and can be cancelled from its card.
   await page.getByTestId('camera-around-right').click();
   await page.getByTestId('seed').fill('2026');

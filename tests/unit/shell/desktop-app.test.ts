@@ -56,9 +56,10 @@ function writeProject(name: string): string {
   return file;
 }
 
-function ipcFrom(electron: FakeElectron, senderId: number, frameUrl: string | null) {
+function ipcFrom(electron: FakeElectron, senderId: number, frameUrl: string | null, subFrame = false) {
   const handler = electron.ipcHandlers.get(ELECTRON_REQUEST_CHANNEL)!;
-  const event: IpcMainEventLike = { sender: { id: senderId }, senderFrame: frameUrl === null ? null : { url: frameUrl } };
+  const parent = subFrame ? { url: 'app://studio/index.html', parent: null } : null;
+  const event: IpcMainEventLike = { sender: { id: senderId }, senderFrame: frameUrl === null ? null : { url: frameUrl, parent } };
   return (channel: unknown, payload: unknown) => handler(event, channel, payload) as Promise<IpcResult<unknown>>;
 }
 
@@ -104,8 +105,9 @@ describe('desktop app', () => {
     for (const [id, url] of [[win.webContents.id + 1000, 'app://studio/index.html'], [win.webContents.id, 'https://evil.example/'], [win.webContents.id, null], [win.webContents.id, 'app://studio.evil/']] as const) {
       expect(await ipcFrom(electron, id, url)('queue.get', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     }
+    expect(await ipcFrom(electron, win.webContents.id, 'app://studio/index.html', true)('queue.get', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     win.destroyed = true;
-    expect(isTrustedIpcSender({ sender: { id: win.webContents.id }, senderFrame: { url: 'app://studio/' } }, win)).toBe(false);
+    expect(isTrustedIpcSender({ sender: { id: win.webContents.id }, senderFrame: { url: 'app://studio/', parent: null } }, win)).toBe(false);
     win.destroyed = false;
     // Host events reach the window on the event channel.
     app.studio.sendMenuCommand('generate');
