@@ -20,7 +20,7 @@ import torch
 from safetensors.torch import save_file
 
 from hyvideo.pipeline import GenerationTrace, HunyuanVideoModel, generate, latent_shape, seeded_noise
-from hyvideo.templates import IMAGE_TEMPLATE, NEGATIVE_PROMPT, VIDEO_TEMPLATE
+from hyvideo.templates import IMAGE_TEMPLATE, VIDEO_TEMPLATE
 
 HERE = Path(__file__).resolve().parent
 PACK_FORMAT = 1
@@ -210,7 +210,10 @@ def export_pack(model: HunyuanVideoModel, out: Path, vectors: Path, pack_id: str
         "text": {"template_video": VIDEO_TEMPLATE, "template_image": IMAGE_TEMPLATE, "crop_start_video": tok.crop_start_video,
                  "crop_start_image": tok.crop_start_image, "max_text_tokens": tok.max_text_tokens, "bos_id": tok.bos_id, "add_bos": True,
                  "clip_max_length": tok.clip_max_length, "clip_bos_id": tok.clip_bos_id, "clip_eos_id": tok.clip_eos_id,
-                 "clip_pad_id": tok.clip_pad_id, "negative_prompt": NEGATIVE_PROMPT},
+                 "clip_pad_id": tok.clip_pad_id,
+                 # This model learned "unconditional" from empty captions (10% dropout), so its negative prompt is
+                 # empty; HV's NEGATIVE_PROMPT (spec §2.7) means nothing to a model that never saw those words.
+                 "negative_prompt": ""},
         "rope": {"theta": cfg.dit.rope_theta, "axes_dim": list(cfg.dit.rope_dim_list)},
         "sizes": SIZES,
         "frame_counts": FRAME_COUNTS,
@@ -285,9 +288,14 @@ def main() -> None:
     p.add_argument("--vectors", type=Path, default=HERE / "testvectors")
     p.add_argument("--id", default="hyvideo-small-world")
     p.add_argument("--version", default="0.1.0")
+    p.add_argument("--guidance", type=float, default=DEFAULTS["guidance"], help="default embedded guidance of the pack")
+    p.add_argument("--cfg-scale", type=float, default=DEFAULTS["cfg_scale"], help="default true-CFG scale (1 = off)")
+    p.add_argument("--steps", type=int, default=DEFAULTS["steps"])
+    p.add_argument("--shift", type=float, default=DEFAULTS["shift"])
     a = p.parse_args()
     torch.set_num_threads(2)
     model = HunyuanVideoModel.load(a.model)
+    DEFAULTS.update(guidance=a.guidance, cfg_scale=a.cfg_scale, steps=a.steps, shift=a.shift)
     errors = export_pack(model, a.out, a.vectors, a.id, a.version)
     total = sum(f.stat().st_size for f in a.out.rglob("*") if f.is_file())
     print(json.dumps({"pack": str(a.out), "bytes": total, "relative_errors": errors}, indent=1))

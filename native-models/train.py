@@ -56,10 +56,63 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--train-shift", type=float, default=3.0)
     p.add_argument("--quick", action="store_true", help="tiny sizes: checks the whole recipe end to end in minutes")
     p.add_argument("--stop-after", choices=["data", "vae", "latents", "dit", "distill"], default=None)
+    p.add_argument("--resume-file", type=Path, default=HERE / "training" / "resume.pt")
+    p.add_argument("--save-resume", action="store_true",
+                   help="write training/resume.pt, a slim copy of the latest checkpoint small enough to commit, so a "
+                        "run stopped with the session resumes on another machine (the data are re-rendered from seeds)")
     p.add_argument("--snapshot", action="store_true",
                    help="write weights/hyvideo-small from the latest checkpoint (EMA text encoders and DiT while in the "
                         "DiT stage) without training further: a partially trained model to export and evaluate")
     return p.parse_args()
+
+
+def slim(value):
+    """Optimizer moments in fp16 (they only steer the next steps); weights and EMA stay fp32."""
+    if isinstance(value, torch.Tensor) and value.is_floating_point() and value.dim() > 0:
+        return value.half()
+    if isinstance(value, dict):
+        return {k: slim(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [slim(v) for v in value]
+    return value
+
+
+def save_resume(run: "Run", state: dict) -> None:
+    keep = {k: v for k, v in state.items() if not k.endswith("_opt")}
+    for k in ("dit_opt", "distill_opt"):
+        if k in state and not (k == "dit_opt" and "distill_step" in state):
+            keep[k] = slim(state[k])
+    if state.get("vae_step", 0) < run.args.vae_steps and "vae_opt" in state:
+        keep["vae_opt"] = slim(state["vae_opt"])
+    keep["tokenizers"] = {n: (run.work / n).read_text() for n in ("tokenizer_llm.json", "tokenizer_clip.json")}
+    keep["losses"] = run.losses_path.read_text() if run.losses_path.exists() else ""
+    path = run.args.resume_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(keep, path)
+    print(f"[resume] {path} ({path.stat().st_size / 1e6:.1f} MB) at {describe(state)}", flush=True)
+
+
+def restore_resume(run: "Run") -> None:
+    """First run on a fresh machine: start from the committed resume point instead of from scratch."""
+    path = run.args.resume_file
+    if run.ckpt.exists() or not path.exists():
+        return
+    state = torch.load(path, map_location="cpu", weights_only=False)
+    for name, text in state.pop("tokenizers").items():
+        (run.work / name).write_text(text)
+    run.losses_path.write_text(state.pop("losses"))
+
+    def widen(value):
+        if isinstance(value, torch.Tensor) and value.dtype == torch.float16:
+            return value.float()
+        if isinstance(value, dict):
+            return {k: widen(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [widen(v) for v in value]
+        return value
+
+    run.save(widen(state))
+    print(f"[resume] continuing from {path} at {describe(state)}", flush=True)
 
 
 class Run:
@@ -102,6 +155,7 @@ def stage_data(run: Run) -> None:
     data_path = run.work / "data.npz"
     if data_path.exists():
         return
+    tokenizers_given = (run.work / "tokenizer_llm.json").exists()  # restored from a resume point: keep them
     t0 = time.time()
     videos, vspecs = make_dataset(a.videos, a.seed, FRAMES, SIZE, SIZE, image_fraction=0.0, exclude=is_heldout)
     images, ispecs = make_dataset(a.images, a.seed + 1, 1, SIZE, SIZE, image_fraction=1.0, exclude=is_heldout)
@@ -111,10 +165,9 @@ def stage_data(run: Run) -> None:
         fields, camera = caption_fields(spec)
         corpus.append(render_caption(fields, camera))
         corpus.append(training_caption(fields, camera, rng))
-    llm_tok = train_llm_tokenizer(corpus, 1024)
-    clip_tok = train_clip_tokenizer(corpus, 1024)
-    llm_tok.save(str(run.work / "tokenizer_llm.json"))
-    clip_tok.save(str(run.work / "tokenizer_clip.json"))
+    if not tokenizers_given:
+        train_llm_tokenizer(corpus, 1024).save(str(run.work / "tokenizer_llm.json"))
+        train_clip_tokenizer(corpus, 1024).save(str(run.work / "tokenizer_clip.json"))
     meta = [caption_fields(s) for s in vspecs], [caption_fields(s) for s in ispecs]
     (run.work / "captions.json").write_text(json.dumps({"videos": meta[0], "images": meta[1]}))
     np.savez(data_path, videos=videos, images=images)
@@ -377,6 +430,7 @@ def main() -> None:
     torch.manual_seed(a.seed)
     run = Run(a)
     t_start = time.time()
+    restore_resume(run)
     stage_data(run)
     if a.stop_after == "data":
         return
@@ -387,6 +441,9 @@ def main() -> None:
         if "scaling_factor" in state:
             model.cfg.vae.scaling_factor = state["scaling_factor"]
         model.load_state_dict(state["model"])
+    if a.save_resume:
+        save_resume(run, state)
+        return
     if a.snapshot:
         if "ema" in state and "distill_step" not in state and "teacher" not in state:
             torch.nn.ModuleList([model.dit, model.llm, model.clip]).load_state_dict(state["ema"])

@@ -1,5 +1,6 @@
 """The training recipe runs end to end at toy size, and an interrupted run resumes where it stopped."""
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ HERE = Path(__file__).resolve().parents[1]
 
 def run_train(tmp: Path, *extra: str) -> str:
     cmd = [sys.executable, str(HERE / "train.py"), "--quick", "--work", str(tmp / "work"), "--weights", str(tmp / "weights"),
-           "--plot", str(tmp / "loss.png"), *extra]
+           "--plot", str(tmp / "loss.png"), "--resume-file", str(tmp / "resume.pt"), *extra]
     out = subprocess.run(cmd, cwd=HERE, capture_output=True, text=True, timeout=600, env={"OPENBLAS_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"})
     assert out.returncode == 0, out.stderr[-3000:]
     return out.stdout
@@ -22,7 +23,11 @@ def test_quick_recipe_resumes_and_finishes(tmp_path: Path):
     assert "[vae] step 4/4" in first
     ckpt = torch.load(tmp_path / "work" / "checkpoint.pt", weights_only=False)
     assert ckpt["vae_step"] == 4 and "dit_step" not in ckpt
+    # A session ends: its slim resume point is committed, the work folder is lost, a new machine picks up.
+    assert "[resume]" in run_train(tmp_path, "--save-resume")
+    shutil.rmtree(tmp_path / "work")
     second = run_train(tmp_path)
+    assert "[resume] continuing" in second
     assert "[vae]" not in second  # resumed after the VAE stage instead of starting over
     assert "[latents]" in second and "[dit] step 4/4" in second and "[distill] step 3/3" in second
     assert (tmp_path / "weights" / "model.safetensors").exists() and (tmp_path / "loss.png").exists()
