@@ -93,7 +93,14 @@ export class EngineHost {
       this.restartTimer = null;
     }
     this.setStatus({ state: this.statusValue.state === 'restarting' ? 'restarting' : 'starting' });
-    const child = this.options.launcher.launch();
+    let child: EngineChild;
+    try {
+      child = this.options.launcher.launch();
+    } catch (error) {
+      const message = `The engine process could not be started: ${error instanceof Error ? error.message : String(error)}`;
+      this.setStatus({ state: 'crashed', message });
+      return Promise.reject(new Error(message));
+    }
     this.child = child;
     this.childReady = false;
     this.ready = new Promise<void>((resolve, reject) => {

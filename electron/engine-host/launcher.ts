@@ -73,6 +73,11 @@ export function forkLauncher(options: ForkLauncherOptions = {}): EngineLauncher 
         },
         onExit(listener) {
           child.on('exit', (code, signal) => listener({ code, signal }));
+          // A process that could not be spawned at all reports only 'error'.
+          child.on('error', (error) => {
+            tail += `\n${error.message}`;
+            if (child.pid === undefined) listener({ code: null, signal: null });
+          });
         },
         kill(signal = 'SIGTERM') {
           child.kill(signal);

@@ -56,6 +56,7 @@ export interface UtilityProcessLike {
   postMessage(message: unknown): void;
   on(event: 'message', listener: (message: unknown) => void): this;
   on(event: 'exit', listener: (code: number) => void): this;
+  on(event: 'error', listener: (type: string, location: string, report: string) => void): this;
   kill(): boolean;
   readonly stderr: NodeJS.ReadableStream | null;
 }

@@ -13,6 +13,10 @@ export function utilityProcessLauncher(electron: ElectronLike, entry: string, en
         env: { ...process.env, ...env },
       });
       let tail = '';
+      // A fatal V8 error in the child; its 'exit' follows. Unhandled, an 'error' event would throw in this process.
+      child.on('error', (type: string, location: string) => {
+        tail += `\n${type} at ${location}`;
+      });
       child.stderr?.on('data', (chunk: Buffer) => {
         process.stderr.write(chunk);
         tail = (tail + chunk.toString()).slice(-4000);
