@@ -234,9 +234,9 @@ def export_pack(model: HunyuanVideoModel, out: Path, vectors: Path, pack_id: str
 @torch.no_grad()
 def write_test_vectors(model: HunyuanVideoModel, vectors: Path, manifest: dict) -> None:
     """Small tensors the TypeScript parity tests replay (see testvectors/README.md)."""
-    if vectors.exists():
-        shutil.rmtree(vectors)
-    vectors.mkdir(parents=True)
+    vectors.mkdir(parents=True, exist_ok=True)
+    for old in [*vectors.glob("*.safetensors"), vectors / "vectors.json"]:
+        old.unlink(missing_ok=True)
     tok, cfg, defaults = model.tokenizer, model.cfg, manifest["defaults"]
     enc = tok.encode(PARITY_PROMPT)
     text, _, pooled = model.encode_text([PARITY_PROMPT])

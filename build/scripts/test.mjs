@@ -2,7 +2,8 @@
 //   1. Python (native-models/): pytest through build/scripts/python.mjs
 //   2. TypeScript unit and integration tests: vitest
 //   3. The studio end to end in Debian's Chromium: Playwright (tests/e2e)
-// Usage: node build/scripts/test.mjs [python] [vitest] [e2e]   (default: all three)
+//   4. TypeScript strict type-check of the whole tree (tsc --noEmit): one check, one pass or fail
+// Usage: node build/scripts/test.mjs [python] [vitest] [e2e] [typecheck]   (default: all)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -75,10 +76,16 @@ const runners = {
   },
 };
 
+runners.typecheck = () => {
+  const bin = path.join(path.dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
+  const { status } = run('typecheck (tsc --noEmit)', process.execPath, [bin, '-p', path.join(root, 'tsconfig.json'), '--noEmit']);
+  return status === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
+};
+
 const wanted = process.argv.slice(2);
 for (const name of wanted) {
   if (!(name in runners)) {
-    console.error(`unknown runner "${name}" (python, vitest, e2e)`);
+    console.error(`unknown runner "${name}" (python, vitest, e2e, typecheck)`);
     process.exit(2);
   }
 }
