@@ -66,15 +66,19 @@ def parse_args() -> argparse.Namespace:
     return p.parse_args()
 
 
+def map_tensors(value, fn):
+    if isinstance(value, torch.Tensor):
+        return fn(value)
+    if isinstance(value, dict):
+        return {k: map_tensors(v, fn) for k, v in value.items()}
+    if isinstance(value, list):
+        return [map_tensors(v, fn) for v in value]
+    return value
+
+
 def slim(value):
     """Optimizer moments in fp16 (they only steer the next steps); weights and EMA stay fp32."""
-    if isinstance(value, torch.Tensor) and value.is_floating_point() and value.dim() > 0:
-        return value.half()
-    if isinstance(value, dict):
-        return {k: slim(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [slim(v) for v in value]
-    return value
+    return map_tensors(value, lambda t: t.half() if t.is_floating_point() and t.dim() > 0 else t)
 
 
 def save_resume(run: "Run", state: dict) -> None:
@@ -102,16 +106,7 @@ def restore_resume(run: "Run") -> None:
         (run.work / name).write_text(text)
     run.losses_path.write_text(state.pop("losses"))
 
-    def widen(value):
-        if isinstance(value, torch.Tensor) and value.dtype == torch.float16:
-            return value.float()
-        if isinstance(value, dict):
-            return {k: widen(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [widen(v) for v in value]
-        return value
-
-    run.save(widen(state))
+    run.save(map_tensors(state, lambda t: t.float() if t.dtype == torch.float16 else t))
     print(f"[resume] continuing from {path} at {describe(state)}", flush=True)
 
 
