@@ -79,6 +79,31 @@ function reference(settings: { steps: number; frames: number; width: number; hei
   return { note: `python ${path.relative(REPO, REFERENCE)} ${args.slice(1, -2).join(' ')}`, wallMs };
 }
 
+interface DecodeMemory {
+  latentFrames: number;
+  frames: number;
+  tiled: boolean;
+  ms: number;
+  baselineRssMiB: number;
+  peakRssMiB: number;
+}
+
+/** Peak RSS of one decode per fresh process (tests/bench/decode-memory.ts), tiled and not, as clips grow. */
+function decodeMemory(): DecodeMemory[] {
+  const script = path.join(REPO, 'tests', 'bench', 'decode-memory.ts');
+  const tsx = path.join(REPO, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const rows: DecodeMemory[] = [];
+  for (const latentFrames of [5, 9, 17, 33]) {
+    for (const tiled of [true, false]) {
+      const child = spawnSync(process.execPath, [tsx, script, EMBEDDED_PACK, String(latentFrames), tiled ? '1' : '0'], { cwd: REPO, encoding: 'utf8' });
+      const line = child.stdout.trim().split('\n').pop() ?? '';
+      if (child.status === 0 && line.startsWith('{')) rows.push(JSON.parse(line) as DecodeMemory);
+      else console.error(`decode-memory ${latentFrames} ${tiled}: exit ${child.status}: ${child.stderr.trim().split('\n').pop()}`);
+    }
+  }
+  return rows;
+}
+
 const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 
@@ -128,6 +153,15 @@ async function main(): Promise<void> {
   console.log(`${'-'.repeat(width)}  ${'-'.repeat(16)}  ${'-'.repeat(16)}`);
   for (const [name, a, b] of rows) console.log(`${name.padEnd(width)}  ${a.padStart(16)}  ${b.padStart(16)}`);
   console.log(`\nPyTorch reference: ${ref.note}`);
+
+  console.log('\nVAE decode memory (one fresh process per row; peak RSS includes the loaded graphs):');
+  console.log(`${'latent frames'.padStart(13)}  ${'frames'.padStart(6)}  ${'tiled peak'.padStart(11)}  ${'one-call peak'.padStart(13)}  ${'tiled time'.padStart(10)}`);
+  const memory = decodeMemory();
+  for (const n of [...new Set(memory.map((m) => m.latentFrames))]) {
+    const t = memory.find((m) => m.latentFrames === n && m.tiled);
+    const u = memory.find((m) => m.latentFrames === n && !m.tiled);
+    console.log(`${String(n).padStart(13)}  ${String(t?.frames ?? u?.frames ?? '').padStart(6)}  ${`${t?.peakRssMiB ?? '–'} MiB`.padStart(11)}  ${`${u?.peakRssMiB ?? '–'} MiB`.padStart(13)}  ${fmtMs(t?.ms ?? 0).padStart(10)}`);
+  }
   console.log(`provider: ${warm.result.record.provider}; clips in ${out}`);
 }
 
