@@ -29,6 +29,26 @@ def prompt_text(item: dict) -> str:
     return item["prompt"]
 
 
+def markdown(report: dict) -> str:
+    """Figures and the camera confusion matrix as Markdown, pasted into docs/MODEL_CARD.md."""
+    acc, cnt, st = report["accuracy"], report["counts"], report["settings"]
+    lines = [f"Settings: {st['prompts']} held-out prompts x {st['seeds']} seeds, {st['steps']} steps, shift {st['shift']}, "
+             f"guidance {st['guidance']}, backend {st['backend']}.", "", "| measure | right | clips |", "|---|---|---|"]
+    for key in ("colour", "shape", "motion", "camera"):
+        if acc.get(key) is not None:
+            lines.append(f"| {key} | {100 * acc[key]:.1f}% | {cnt[key]} |")
+    stab = report.get("stability") or {}
+    if stab:
+        lines += ["", "Temporal stability (0-255 units, lower is steadier): " + ", ".join(f"{k} {v:.2f}" for k, v in stab.items())]
+    ids = report["camera_ids"]
+    short = [i.replace("around-", "ar-").replace("handheld", "hand") for i in ids]
+    lines += ["", "Camera confusion (rows: asked for, columns: measured):", "", "| asked \\ measured | " + " | ".join(short) + " |",
+              "|---" * (len(ids) + 1) + "|"]
+    for name, row in zip(ids, report["camera_confusion"]):
+        lines.append(f"| {name} | " + " | ".join(str(v) if v else "." for v in row) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", type=Path, default=HERE / "weights" / "hyvideo-small")
@@ -66,6 +86,7 @@ def main() -> None:
     a.out.mkdir(parents=True, exist_ok=True)
     (a.out / "report.json").write_text(json.dumps(report, indent=1, default=lambda o: o.tolist() if hasattr(o, "tolist") else str(o)))
     sheet_idx = [i for i in range(len(videos)) if i // a.seeds < 8][: 8 * a.seeds]
+    (a.out / "report.md").write_text(markdown(report))
     contact_sheet([videos[i] for i in sheet_idx], [labels[i] for i in sheet_idx], str(a.out / "contact_sheet.png"), columns=a.seeds)
     print(json.dumps({"accuracy": report["accuracy"], "stability": report.get("stability"), "settings": report["settings"]}, indent=1,
                      default=str))
