@@ -49,8 +49,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--videos", type=int, default=3500)
     p.add_argument("--images", type=int, default=2500)
-    p.add_argument("--vae-steps", type=int, default=900)
-    p.add_argument("--dit-steps", type=int, default=4500)
+    p.add_argument("--vae-steps", type=int, default=2000)
+    p.add_argument("--dit-steps", type=int, default=4000)
     p.add_argument("--distill-steps", type=int, default=1000)
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--train-shift", type=float, default=3.0)
@@ -190,24 +190,29 @@ def stage_vae(run: Run, model: HunyuanVideoModel, state: dict) -> None:
     data = np.load(run.work / "data.npz")
     videos, images = data["videos"], data["images"]
     vae = model.vae
-    opt = torch.optim.AdamW(vae.parameters(), lr=5e-4, weight_decay=0.0)
+    if "vae_step" not in state:
+        # Start the posterior nearly deterministic (std e^-3): with logvar ~ 0 the sampling noise drowns the small
+        # initial means and the decoder learns nothing for hundreds of steps; the KL term still shapes it later.
+        with torch.no_grad():
+            vae.quant_conv.bias[vae.cfg.latent_channels:] = -6.0
+    # 1e-4: measured on this VAE, 5e-4 and above stall near the mean colour (see docs/MODEL_CARD.md, training notes).
+    peak_lr = 1e-4
+    opt = torch.optim.AdamW(vae.parameters(), lr=peak_lr, weight_decay=0.0)
     if "vae_opt" in state:
         opt.load_state_dict(state["vae_opt"])
     rng = np.random.default_rng(a.seed + state.get("vae_step", 0))
     step = state.get("vae_step", 0)
     crop, clip_frames, batch = 32, 9, 8
     while step < a.vae_steps:
-        if step % 4 == 3:  # stills keep the first-frame path (an image is a 1-frame video) trained
-            idx = rng.integers(0, len(images), batch)
-            clips = images[idx]
+        if step % 3 == 2:  # whole stills: the first-frame path (an image is a 1-frame video) and full-frame context
+            x = to_video_tensor(images[rng.integers(0, len(images), 2 * batch)])
         else:
             idx = rng.integers(0, len(videos), batch)
             t0 = rng.integers(0, FRAMES - clip_frames + 1)
-            clips = videos[idx, t0 : t0 + clip_frames]
-        y0, x0 = rng.integers(0, SIZE - crop + 1, 2)
-        x = to_video_tensor(np.ascontiguousarray(clips[:, :, y0 : y0 + crop, x0 : x0 + crop]))
+            y0, x0 = rng.integers(0, SIZE - crop + 1, 2)
+            x = to_video_tensor(np.ascontiguousarray(videos[idx, t0 : t0 + clip_frames, y0 : y0 + crop, x0 : x0 + crop]))
         for g in opt.param_groups:
-            g["lr"] = lr_at(step, a.vae_steps, 5e-4)
+            g["lr"] = lr_at(step, a.vae_steps, peak_lr)
         mean, logvar = vae.encode(x)
         z = mean + torch.randn_like(mean) * (0.5 * logvar).exp()
         recon = vae.decode(z)
@@ -221,7 +226,7 @@ def stage_vae(run: Run, model: HunyuanVideoModel, state: dict) -> None:
         opt.step()
         step += 1
         if step % 20 == 0 or step == a.vae_steps:
-            run.log_loss("vae", step, float(loss), l1=float(l1), kl=float(kl))
+            run.log_loss("vae", step, loss.item(), l1=l1.item(), kl=kl.item())
             print(f"[vae] step {step}/{a.vae_steps} loss {float(loss):.4f} l1 {float(l1):.4f} kl {float(kl):.3f}", flush=True)
         if run.due() or step == a.vae_steps:
             state.update(vae_step=step, vae_opt=opt.state_dict(), model=model.state_dict())
