@@ -138,6 +138,13 @@ class Run:
         return torch.load(self.ckpt, map_location="cpu", weights_only=False) if self.ckpt.exists() else None
 
 
+def optimizer_step(opt: torch.optim.Optimizer, loss: torch.Tensor, params) -> None:
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, 1.0)
+    opt.step()
+
+
 def lr_at(step: int, total: int, peak: float, warmup: int = 100) -> float:
     if step < warmup:
         return peak * (step + 1) / warmup
@@ -220,10 +227,7 @@ def stage_vae(run: Run, model: HunyuanVideoModel, state: dict) -> None:
         mse = F.mse_loss(recon, x)
         kl = 0.5 * (mean.pow(2) + logvar.exp() - 1 - logvar).mean()
         loss = l1 + mse + 1e-4 * kl
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(vae.parameters(), 1.0)
-        opt.step()
+        optimizer_step(opt, loss, vae.parameters())
         step += 1
         if step % 20 == 0 or step == a.vae_steps:
             run.log_loss("vae", step, loss.item(), l1=l1.item(), kl=kl.item())
@@ -315,10 +319,7 @@ def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
             g["lr"] = lr_at(step, a.dit_steps, 3e-4, warmup=200)
         pred, target = dit_forward(model, model.dit, latents, prompts, image, sigma, noise, g1000)
         loss = F.mse_loss(pred, target)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
+        optimizer_step(opt, loss, params)
         ema_update(ema_model, torch.nn.ModuleList(trainable), 0.999 if step > 500 else 0.99)
         step += 1
         if step % 20 == 0 or step == a.dit_steps:
@@ -373,10 +374,7 @@ def stage_distill(run: Run, model: HunyuanVideoModel, state: dict) -> None:
             g["lr"] = lr_at(step, a.distill_steps, 1e-4, warmup=50)
         pred = student(x, t, text, mask, pooled, cos, sin, w * 1000.0)
         loss = F.mse_loss(pred, target)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(student.parameters(), 1.0)
-        opt.step()
+        optimizer_step(opt, loss, student.parameters())
         step += 1
         if step % 20 == 0 or step == a.distill_steps:
             run.log_loss("distill", step, float(loss))
