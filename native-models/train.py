@@ -1,7 +1,8 @@
 """Trains the embedded model on this machine's CPU, resumably, in the order of the paper's recipe:
 
   0. data      render the synthetic world (videos + still images), train the two tokenizers
-  1. vae       causal 3D VAE on clip crops and stills (L1 + MSE + small KL), then the latent scaling factor
+  1. vae       causal 3D VAE on clip crops and stills (L1 + MSE + frame-difference L1 + small KL), then the latent
+               scaling factor; a gate scores encode→decode of the held-out renders with the evaluator
   2. latents   encode the dataset once
   3. dit       flow matching (x = (1-s)·data + s·noise, target noise - data, shifted logit-normal s), images and
                videos jointly, structured captions with random field dropout/permutation, 10% empty captions,
@@ -35,7 +36,9 @@ from hyvideo.templates import IMAGE_TEMPLATE, NEGATIVE_PROMPT, VIDEO_TEMPLATE
 from hyvideo.tokenizer_build import train_clip_tokenizer, train_llm_tokenizer
 from hyvideo.world.captions import caption_fields, render_caption, training_caption
 from hyvideo.world.dataset import make_dataset
-from hyvideo.world.heldout import is_heldout
+from hyvideo.world.evaluate import evaluate_videos
+from hyvideo.world.heldout import HELDOUT, heldout_spec, is_heldout
+from hyvideo.world.render import render_clip
 
 HERE = Path(__file__).resolve().parent
 FRAMES, SIZE = 17, 64
@@ -49,11 +52,14 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--videos", type=int, default=3500)
     p.add_argument("--images", type=int, default=2500)
-    p.add_argument("--vae-steps", type=int, default=2000)
+    p.add_argument("--vae-steps", type=int, default=6000)
     p.add_argument("--dit-steps", type=int, default=4000)
-    p.add_argument("--distill-steps", type=int, default=1000)
+    p.add_argument("--distill-steps", type=int, default=600)
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--train-shift", type=float, default=3.0)
+    p.add_argument("--precision", choices=["auto", "bf16", "fp32"], default="auto",
+                   help="bf16 autocast (weights and optimizer stay fp32): ~2x faster on CPUs with AVX512-BF16 or AMX; "
+                        "auto uses it where the CPU has it")
     p.add_argument("--quick", action="store_true", help="tiny sizes: checks the whole recipe end to end in minutes")
     p.add_argument("--stop-after", choices=["data", "vae", "latents", "dit", "distill"], default=None)
     p.add_argument("--resume-file", type=Path, default=HERE / "training" / "resume.pt")
@@ -120,6 +126,7 @@ class Run:
         self.ckpt = self.work / "checkpoint.pt"
         self.losses_path = self.work / "losses.jsonl"
         self.last_save = time.time()
+        self.bf16 = use_bf16(args.precision)
 
     def log_loss(self, stage: str, step: int, loss: float, **extra: float) -> None:
         with self.losses_path.open("a") as f:
@@ -143,6 +150,17 @@ def optimizer_step(opt: torch.optim.Optimizer, loss: torch.Tensor, params) -> No
     loss.backward()
     torch.nn.utils.clip_grad_norm_(params, 1.0)
     opt.step()
+
+
+def use_bf16(precision: str) -> bool:
+    if precision != "auto":
+        return precision == "bf16"
+    probes = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")  # private but long-standing torch.cpu probes
+    return any(bool(getattr(torch.cpu, name, lambda: False)()) for name in probes)
+
+
+def autocast(run: "Run"):
+    return torch.autocast("cpu", dtype=torch.bfloat16, enabled=run.bf16)
 
 
 def lr_at(step: int, total: int, peak: float, warmup: int = 100) -> float:
@@ -192,18 +210,70 @@ def to_video_tensor(batch_uint8: np.ndarray) -> torch.Tensor:
 
 
 # ---------------------------------------------------------------- stage 1: VAE
+VAE_MOTION_WEIGHT = 3.0
+VAE_GATE_EVERY = 1000
+VAE_GATE_TARGET = 0.9
+
+
+def frame_difference_l1(recon: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    if x.shape[2] < 2:
+        return recon.new_zeros(())
+    return ((recon[:, :, 1:] - recon[:, :, :-1]) - (x[:, :, 1:] - x[:, :, :-1])).abs().mean()
+
+
+@torch.no_grad()
+def vae_gate(run: Run, model: HunyuanVideoModel, step: int) -> dict:
+    """Encode→decode the held-out renders (fp32, posterior mean, as the engine decodes) and score them with the
+    evaluator: whatever the latents lose here, no DiT trained on them can generate."""
+    vae = model.vae
+    was_training = vae.training
+    vae.eval()
+    specs = [heldout_spec(p) for p in HELDOUT]
+    clips = np.stack([render_clip(s, FRAMES, SIZE, SIZE) for s in specs])
+    recon = []
+    for i in range(0, len(clips), 8):
+        video = vae.decode(vae.encode(to_video_tensor(clips[i : i + 8]))[0])
+        recon.extend(((video / 2 + 0.5).clamp(0, 1) * 255).to(torch.uint8).permute(0, 2, 3, 4, 1).numpy())
+    vae.train(was_training)
+    acc = evaluate_videos(recon, specs)["accuracy"]
+    err = np.stack(recon).astype(np.float64) - clips
+    psnr = float(10 * np.log10(255.0**2 / np.mean(err**2)))
+    run.log_loss("vae_gate", step, psnr, **{k: float(v) for k, v in acc.items() if v is not None})
+    verdict = "ok" if min(acc["motion"], acc["camera"]) >= VAE_GATE_TARGET else f"below the {VAE_GATE_TARGET:.0%} target"
+    print(f"[vae gate] step {step}: encode→decode of {len(specs)} held-out renders: PSNR {psnr:.1f} dB, "
+          + ", ".join(f"{k} {v:.0%}" for k, v in acc.items()) + f" (motion/camera {verdict})", flush=True)
+    return acc
+
+
+def init_vae_for_training(vae) -> None:
+    """Training-only initialisation (the architecture and key names stay the official ones).
+    - Residual branches (each resnet's conv2, the attention's to_out) start at zero, so the untrained VAE passes the
+      input through its shortcuts and up/down-samplers instead of through ~30 random layers: measured, the mean-colour
+      phase ends sooner.
+    - The posterior starts nearly deterministic (std e^-3): with logvar ~ 0 the sampling noise drowns the small initial
+      means and the decoder learns nothing for hundreds of steps; the KL term still shapes it later."""
+    from hyvideo.modules.vae import Attention, ResnetBlockCausal3D
+    with torch.no_grad():
+        for module in vae.modules():
+            if isinstance(module, ResnetBlockCausal3D):
+                module.conv2.conv.weight.zero_()
+                module.conv2.conv.bias.zero_()
+            elif isinstance(module, Attention):
+                module.to_out[0].weight.zero_()
+                module.to_out[0].bias.zero_()
+        vae.quant_conv.bias[vae.cfg.latent_channels:] = -6.0
+
+
 def stage_vae(run: Run, model: HunyuanVideoModel, state: dict) -> None:
     a = run.args
     data = np.load(run.work / "data.npz")
     videos, images = data["videos"], data["images"]
     vae = model.vae
     if "vae_step" not in state:
-        # Start the posterior nearly deterministic (std e^-3): with logvar ~ 0 the sampling noise drowns the small
-        # initial means and the decoder learns nothing for hundreds of steps; the KL term still shapes it later.
-        with torch.no_grad():
-            vae.quant_conv.bias[vae.cfg.latent_channels:] = -6.0
-    # 1e-4: measured on this VAE, 5e-4 and above stall near the mean colour (see docs/MODEL_CARD.md, training notes).
-    peak_lr = 1e-4
+        init_vae_for_training(vae)
+    # Measured on this VAE from the residual-branch init below: 3e-4..1.5e-3 all leave the mean-colour phase at a similar
+    # pace in the first 200 steps; without that init, 5e-4 stalled (docs/MODEL_CARD.md, training notes).
+    peak_lr = 6e-4
     opt = torch.optim.AdamW(vae.parameters(), lr=peak_lr, weight_decay=0.0)
     if "vae_opt" in state:
         opt.load_state_dict(state["vae_opt"])
@@ -211,7 +281,7 @@ def stage_vae(run: Run, model: HunyuanVideoModel, state: dict) -> None:
     step = state.get("vae_step", 0)
     crop, clip_frames, batch = 32, 9, 8
     while step < a.vae_steps:
-        if step % 3 == 2:  # whole stills: the first-frame path (an image is a 1-frame video) and full-frame context
+        if step % 5 == 4:  # whole stills: the first-frame path (an image is a 1-frame video) and full-frame context
             x = to_video_tensor(images[rng.integers(0, len(images), 2 * batch)])
         else:
             idx = rng.integers(0, len(videos), batch)
@@ -220,18 +290,25 @@ def stage_vae(run: Run, model: HunyuanVideoModel, state: dict) -> None:
             x = to_video_tensor(np.ascontiguousarray(videos[idx, t0 : t0 + clip_frames, y0 : y0 + crop, x0 : x0 + crop]))
         for g in opt.param_groups:
             g["lr"] = lr_at(step, a.vae_steps, peak_lr)
-        mean, logvar = vae.encode(x)
-        z = mean + torch.randn_like(mean) * (0.5 * logvar).exp()
-        recon = vae.decode(z)
+        with autocast(run):
+            mean, logvar = vae.encode(x)
+            mean, logvar = mean.float(), logvar.float()
+            recon = vae.decode(mean + torch.randn_like(mean) * (0.5 * logvar).exp()).float()
         l1 = (recon - x).abs().mean()
         mse = F.mse_loss(recon, x)
+        # Frame differences: without this term the VAE settles on repeating the first frame (measured: encode→decode
+        # of held-out renders kept colour but scored motion 14%, camera 7%); motion is a small share of the pixels.
+        motion = frame_difference_l1(recon, x)
         kl = 0.5 * (mean.pow(2) + logvar.exp() - 1 - logvar).mean()
-        loss = l1 + mse + 1e-4 * kl
+        loss = l1 + mse + VAE_MOTION_WEIGHT * motion + 1e-4 * kl
         optimizer_step(opt, loss, vae.parameters())
         step += 1
         if step % 20 == 0 or step == a.vae_steps:
-            run.log_loss("vae", step, loss.item(), l1=l1.item(), kl=kl.item())
-            print(f"[vae] step {step}/{a.vae_steps} loss {float(loss):.4f} l1 {float(l1):.4f} kl {float(kl):.3f}", flush=True)
+            run.log_loss("vae", step, loss.item(), l1=l1.item(), motion=motion.item(), kl=kl.item())
+            print(f"[vae] step {step}/{a.vae_steps} loss {loss.item():.4f} l1 {l1.item():.4f} motion {motion.item():.4f} "
+                  f"kl {kl.item():.3f}", flush=True)
+        if step % VAE_GATE_EVERY == 0 or step == a.vae_steps:
+            vae_gate(run, model, step)
         if run.due() or step == a.vae_steps:
             state.update(vae_step=step, vae_opt=opt.state_dict(), model=model.state_dict())
             run.save(state)
@@ -317,8 +394,9 @@ def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
         noise = torch.randn(latents.shape, generator=gen)
         for g in opt.param_groups:
             g["lr"] = lr_at(step, a.dit_steps, 3e-4, warmup=200)
-        pred, target = dit_forward(model, model.dit, latents, prompts, image, sigma, noise, g1000)
-        loss = F.mse_loss(pred, target)
+        with autocast(run):
+            pred, target = dit_forward(model, model.dit, latents, prompts, image, sigma, noise, g1000)
+        loss = F.mse_loss(pred.float(), target)
         optimizer_step(opt, loss, params)
         ema_update(ema_model, torch.nn.ModuleList(trainable), 0.999 if step > 500 else 0.99)
         step += 1
@@ -361,7 +439,7 @@ def stage_distill(run: Run, model: HunyuanVideoModel, state: dict) -> None:
         w = torch.empty(a.batch).uniform_(1.0, 6.0, generator=gen)
         sigma = training_sigmas(a.batch, a.train_shift, gen)
         noise = torch.randn(latents.shape, generator=gen)
-        with torch.no_grad():
+        with torch.no_grad(), autocast(run):
             text, mask, pooled = model.encode_text(prompts, image)
             empty_text, empty_mask, empty_pooled = model.encode_text([""] * a.batch, image)
             x, _ = noisy_input(latents, noise, sigma)
@@ -369,11 +447,12 @@ def stage_distill(run: Run, model: HunyuanVideoModel, state: dict) -> None:
             t = sigma * 1000.0
             v_c = teacher(x, t, text, mask, pooled, cos, sin, g1000)
             v_u = teacher(x, t, empty_text, empty_mask, empty_pooled, cos, sin, g1000)
-            target = v_u + w.view(-1, 1, 1, 1, 1) * (v_c - v_u)
+            target = (v_u + w.view(-1, 1, 1, 1, 1) * (v_c - v_u)).float()
         for g in opt.param_groups:
             g["lr"] = lr_at(step, a.distill_steps, 1e-4, warmup=50)
-        pred = student(x, t, text, mask, pooled, cos, sin, w * 1000.0)
-        loss = F.mse_loss(pred, target)
+        with autocast(run):
+            pred = student(x, t, text, mask, pooled, cos, sin, w * 1000.0)
+        loss = F.mse_loss(pred.float(), target)
         optimizer_step(opt, loss, student.parameters())
         step += 1
         if step % 20 == 0 or step == a.distill_steps:

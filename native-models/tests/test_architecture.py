@@ -4,6 +4,7 @@ import math
 
 import pytest
 import torch
+import torch.nn.functional as F
 
 from hyvideo.config import DiTConfig, VAEConfig, small_config
 from hyvideo.flow import noisy_input, shift_sigma, sigma_schedule
@@ -252,3 +253,15 @@ def test_small_config_is_the_same_architecture():
     assert sum(cfg.dit.rope_dim_list) == cfg.dit.head_dim
     assert cfg.vae.latent_channels == 16 and cfg.vae.time_compression_ratio == 4 and cfg.vae.spatial_compression_ratio == 8
     assert cfg.llm.layers_used == cfg.llm.num_layers - cfg.llm.skip_layers
+
+
+def test_nearest_upsample_equals_interpolate():
+    from hyvideo.modules.vae import nearest_upsample
+    torch.manual_seed(0)
+    for t in (1, 2, 5):
+        x = torch.randn(2, 3, t, 4, 5)
+        for factor in ((2, 2, 2), (1, 2, 2)):
+            first = F.interpolate(x[:, :, :1], scale_factor=(1,) + factor[1:], mode="nearest")
+            rest = [F.interpolate(x[:, :, 1:], scale_factor=factor, mode="nearest")] if t > 1 else []
+            expected = torch.cat([first] + rest, dim=2) if factor[0] > 1 else F.interpolate(x, scale_factor=factor, mode="nearest")
+            assert torch.equal(nearest_upsample(x, factor), expected), (t, factor)
