@@ -1,8 +1,9 @@
 """Trains the embedded model on this machine's CPU, resumably, in the order of the paper's recipe:
 
   0. data      render the synthetic world (videos + still images), train the two tokenizers
-  1. vae       causal 3D VAE on clip crops and stills (L1 + MSE + frame-difference L1 + small KL), then the latent
-               scaling factor; a gate scores encode→decode of the held-out renders with the evaluator
+  1. vae       causal 3D VAE (L1 + MSE + small KL): A on 9-frame clip crops and stills, B on clips of every other
+               frame so that copying the first frame forward stops paying; a gate scores encode→decode of the
+               held-out renders with the evaluator
   2. latents   encode the dataset once
   3. dit       flow matching (x = (1-s)·data + s·noise, target noise - data, shifted logit-normal s), images and
                videos jointly, structured captions with random field dropout/permutation, 10% empty captions,
@@ -23,6 +24,7 @@ import os
 import random
 import time
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import torch
@@ -52,7 +54,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--videos", type=int, default=3500)
     p.add_argument("--images", type=int, default=2500)
-    p.add_argument("--vae-steps", type=int, default=4000)
+    p.add_argument("--vae-steps", type=int, default=2000)
+    p.add_argument("--vae-motion-steps", type=int, default=1500)
     p.add_argument("--dit-steps", type=int, default=4000)
     p.add_argument("--distill-steps", type=int, default=600)
     p.add_argument("--batch", type=int, default=32)
@@ -92,8 +95,9 @@ def save_resume(run: "Run", state: dict) -> None:
     for k in ("dit_opt", "distill_opt"):
         if k in state and not (k == "dit_opt" and "distill_step" in state):
             keep[k] = slim(state[k])
-    if state.get("vae_step", 0) < run.args.vae_steps and "vae_opt" in state:
-        keep["vae_opt"] = slim(state["vae_opt"])
+    for phase, total in (("vae", run.args.vae_steps), ("vae_motion", run.args.vae_motion_steps)):
+        if state.get(f"{phase}_step", 0) < total and f"{phase}_opt" in state:
+            keep[f"{phase}_opt"] = slim(state[f"{phase}_opt"])
     keep["tokenizers"] = {n: (run.work / n).read_text() for n in ("tokenizer_llm.json", "tokenizer_clip.json")}
     keep["losses"] = run.losses_path.read_text() if run.losses_path.exists() else ""
     path = run.args.resume_file
@@ -210,25 +214,18 @@ def to_video_tensor(batch_uint8: np.ndarray) -> torch.Tensor:
 
 
 # ---------------------------------------------------------------- stage 1: VAE
-VAE_MOTION_WEIGHT = 3.0
 VAE_GATE_EVERY = 1000
 VAE_GATE_TARGET = 0.9
 
 
-def frame_difference_l1(recon: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    if x.shape[2] < 2:
-        return recon.new_zeros(())
-    return ((recon[:, :, 1:] - recon[:, :, :-1]) - (x[:, :, 1:] - x[:, :, :-1])).abs().mean()
-
-
 @torch.no_grad()
-def vae_gate(run: Run, model: HunyuanVideoModel, step: int) -> dict:
+def vae_gate(run: Run, model: HunyuanVideoModel, phase: str, step: int) -> dict:
     """Encode→decode the held-out renders (fp32, posterior mean, as the engine decodes) and score them with the
     evaluator: whatever the latents lose here, no DiT trained on them can generate."""
     vae = model.vae
     was_training = vae.training
     vae.eval()
-    specs = [heldout_spec(p) for p in HELDOUT]
+    specs = [heldout_spec(p) for p in (HELDOUT[:6] if run.args.quick else HELDOUT)]
     clips = np.stack([render_clip(s, FRAMES, SIZE, SIZE) for s in specs])
     recon = []
     for i in range(0, len(clips), 8):
@@ -238,90 +235,84 @@ def vae_gate(run: Run, model: HunyuanVideoModel, step: int) -> dict:
     acc = evaluate_videos(recon, specs)["accuracy"]
     err = np.stack(recon).astype(np.float64) - clips
     psnr = float(10 * np.log10(255.0**2 / np.mean(err**2)))
-    run.log_loss("vae_gate", step, psnr, **{k: float(v) for k, v in acc.items() if v is not None})
+    run.log_loss("vae_gate", step, psnr, phase=phase, **{k: float(v) for k, v in acc.items() if v is not None})
     verdict = "ok" if min(acc["motion"], acc["camera"]) >= VAE_GATE_TARGET else f"below the {VAE_GATE_TARGET:.0%} target"
-    print(f"[vae gate] step {step}: encode→decode of {len(specs)} held-out renders: PSNR {psnr:.1f} dB, "
+    print(f"[vae gate] {phase} step {step}: encode→decode of {len(specs)} held-out renders: PSNR {psnr:.1f} dB, "
           + ", ".join(f"{k} {v:.0%}" for k, v in acc.items()) + f" (motion/camera {verdict})", flush=True)
     return acc
 
 
-def init_vae_for_training(vae) -> None:
-    """Training-only initialisation (the architecture and key names stay the official ones).
-    - Residual branches (each resnet's conv2, the attention's to_out) start at zero, so the untrained VAE passes the
-      input through its shortcuts and up/down-samplers instead of through ~30 random layers: measured, the mean-colour
-      phase ends sooner.
-    - The posterior starts nearly deterministic (std e^-3): with logvar ~ 0 the sampling noise drowns the small initial
-      means and the decoder learns nothing for hundreds of steps; the KL term still shapes it later."""
-    from hyvideo.modules.vae import Attention, ResnetBlockCausal3D
-    with torch.no_grad():
-        for module in vae.modules():
-            if isinstance(module, ResnetBlockCausal3D):
-                module.conv2.conv.weight.zero_()
-                module.conv2.conv.bias.zero_()
-            elif isinstance(module, Attention):
-                module.to_out[0].weight.zero_()
-                module.to_out[0].bias.zero_()
-        vae.quant_conv.bias[vae.cfg.latent_channels:] = -6.0
-
-
 def stage_vae(run: Run, model: HunyuanVideoModel, state: dict) -> None:
+    """Two phases. A: reconstruction, clip crops of 9 consecutive frames and whole stills. B: motion, clips of every
+    other frame (9 of 17). After A the VAE encodes the first frame well and copies it forward (measured: the decoder
+    leaned on latent 0 for frame 4 eight times more than on latent 1; encode→decode of held-out renders scored colour
+    98% but motion 14%, camera 7%): at ~1.5 px per frame, copying costs little. Twice the motion between frames makes
+    copying expensive, as HunyuanVideo samples its VAE clips at random frame intervals."""
     a = run.args
     data = np.load(run.work / "data.npz")
     videos, images = data["videos"], data["images"]
     vae = model.vae
     if "vae_step" not in state:
-        init_vae_for_training(vae)
-    # Measured on this VAE from the residual-branch init below: 3e-4..1.5e-3 all leave the mean-colour phase at a similar
-    # pace in the first 200 steps; without that init, 5e-4 stalled (docs/MODEL_CARD.md, training notes).
-    peak_lr = 6e-4
-    opt = torch.optim.AdamW(vae.parameters(), lr=peak_lr, weight_decay=0.0)
-    if "vae_opt" in state:
-        opt.load_state_dict(state["vae_opt"])
-    rng = np.random.default_rng(a.seed + state.get("vae_step", 0))
-    step = state.get("vae_step", 0)
+        # Start the posterior nearly deterministic (std e^-3): with logvar ~ 0 the sampling noise drowns the small
+        # initial means and the decoder learns nothing for hundreds of steps; the KL term still shapes it later.
+        with torch.no_grad():
+            vae.quant_conv.bias[vae.cfg.latent_channels:] = -6.0
     crop, clip_frames, batch = 32, 9, 8
-    recent: list[tuple[float, float, float, float]] = []
-    while step < a.vae_steps:
-        if step % 5 == 4:  # whole stills: the first-frame path (an image is a 1-frame video) and full-frame context
-            x = to_video_tensor(images[rng.integers(0, len(images), 2 * batch)])
-        else:
-            idx = rng.integers(0, len(videos), batch)
-            t0 = rng.integers(0, FRAMES - clip_frames + 1)
-            y0, x0 = rng.integers(0, SIZE - crop + 1, 2)
-            clips = np.ascontiguousarray(videos[idx, t0 : t0 + clip_frames, y0 : y0 + crop, x0 : x0 + crop])
-            # First-frame swap: the first frame has a latent frame of its own, of better quality than the later ones
-            # (4 frames each), and a decoder that copies it forward already scores well on slow clips: measured, it
-            # relied on latent 0 for frame 4 eight times more than on latent 1, and reconstructed clips came out
-            # static. Giving half the clips an unrelated first frame (a cut) makes latent 0 useless for later frames.
-            swap = rng.random(batch) < 0.5
-            clips[swap, 0] = np.roll(clips, 1, axis=0)[swap, 0]
-            x = to_video_tensor(clips)
+
+    def clips(rng: np.random.Generator, stride: int) -> torch.Tensor:
+        idx = rng.integers(0, len(videos), batch)
+        span = (clip_frames - 1) * stride + 1
+        t0 = rng.integers(0, FRAMES - span + 1)
+        y0, x0 = rng.integers(0, SIZE - crop + 1, 2)
+        return to_video_tensor(np.ascontiguousarray(videos[idx, t0 : t0 + span : stride, y0 : y0 + crop, x0 : x0 + crop]))
+
+    def stills(rng: np.random.Generator) -> torch.Tensor:
+        # Whole stills: the first-frame path (an image is a 1-frame video) and full-frame context.
+        return to_video_tensor(images[rng.integers(0, len(images), 2 * batch)])
+
+    # 1e-4: measured on this VAE, 5e-4 and above stall near the mean colour (see docs/MODEL_CARD.md, training notes).
+    vae_phase(run, model, state, "vae", a.vae_steps, 1e-4, lambda rng, step: stills(rng) if step % 3 == 2 else clips(rng, 1))
+    vae_phase(run, model, state, "vae_motion", a.vae_motion_steps, 1e-4,
+              lambda rng, step: stills(rng) if step % 5 == 4 else clips(rng, 2))
+
+
+def vae_phase(run: Run, model: HunyuanVideoModel, state: dict, name: str, total: int, peak_lr: float,
+              batch_at: Callable[[np.random.Generator, int], torch.Tensor]) -> None:
+    """L1 + MSE + 1e-4 KL on the batches batch_at(rng, step) gives, checkpointed as state[name + "_step"]."""
+    vae = model.vae
+    step = state.get(f"{name}_step", 0)
+    if step >= total:
+        return
+    opt = torch.optim.AdamW(vae.parameters(), lr=peak_lr, weight_decay=0.0)
+    if f"{name}_opt" in state:
+        opt.load_state_dict(state[f"{name}_opt"])
+    rng = np.random.default_rng(run.args.seed + step + (0 if name == "vae" else 100_003))
+    recent: list[tuple[float, float, float]] = []
+    while step < total:
+        x = batch_at(rng, step)
         for g in opt.param_groups:
-            g["lr"] = lr_at(step, a.vae_steps, peak_lr)
+            g["lr"] = lr_at(step, total, peak_lr)
         with autocast(run):
             mean, logvar = vae.encode(x)
             mean, logvar = mean.float(), logvar.float()
             recon = vae.decode(mean + torch.randn_like(mean) * (0.5 * logvar).exp()).float()
         l1 = (recon - x).abs().mean()
         mse = F.mse_loss(recon, x)
-        # Frame differences: without this term the VAE settles on repeating the first frame (measured: encode→decode
-        # of held-out renders kept colour but scored motion 14%, camera 7%); motion is a small share of the pixels.
-        motion = frame_difference_l1(recon, x)
         kl = 0.5 * (mean.pow(2) + logvar.exp() - 1 - logvar).mean()
-        loss = l1 + mse + VAE_MOTION_WEIGHT * motion + 1e-4 * kl
+        loss = l1 + mse + 1e-4 * kl
         optimizer_step(opt, loss, vae.parameters())
         step += 1
-        recent.append((loss.item(), l1.item(), motion.item(), kl.item()))
-        if step % 20 == 0 or step == a.vae_steps:
+        recent.append((loss.item(), l1.item(), kl.item()))
+        if step % 20 == 0 or step == total:
             # Means over the last 20 steps: clips and stills alternate, and a single step would show one kind only.
-            m_loss, m_l1, m_motion, m_kl = np.mean(recent, axis=0).tolist()
+            m_loss, m_l1, m_kl = np.mean(recent, axis=0).tolist()
             recent.clear()
-            run.log_loss("vae", step, m_loss, l1=m_l1, motion=m_motion, kl=m_kl)
-            print(f"[vae] step {step}/{a.vae_steps} loss {m_loss:.4f} l1 {m_l1:.4f} motion {m_motion:.4f} kl {m_kl:.3f}", flush=True)
-        if step % VAE_GATE_EVERY == 0 or step == a.vae_steps:
-            vae_gate(run, model, step)
-        if run.due() or step == a.vae_steps:
-            state.update(vae_step=step, vae_opt=opt.state_dict(), model=model.state_dict())
+            run.log_loss(name, step, m_loss, l1=m_l1, kl=m_kl)
+            print(f"[{name}] step {step}/{total} loss {m_loss:.4f} l1 {m_l1:.4f} kl {m_kl:.3f}", flush=True)
+        if step % VAE_GATE_EVERY == 0 or step == total:
+            vae_gate(run, model, name, step + (state.get("vae_step", 0) if name == "vae_motion" else 0))
+        if run.due() or step == total:
+            state.update({f"{name}_step": step, f"{name}_opt": opt.state_dict(), "model": model.state_dict()})
             run.save(state)
 
 
@@ -495,7 +486,7 @@ def plot_losses(log: Path, out: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     rows = [json.loads(line) for line in log.read_text().splitlines() if line.strip()] if log.exists() else []
-    stages = [s for s in ("vae", "dit", "distill") if any(r["stage"] == s for r in rows)]
+    stages = [s for s in ("vae", "vae_motion", "dit", "distill") if any(r["stage"] == s for r in rows)]
     if not stages:
         return
     gates = [r for r in rows if r["stage"] == "vae_gate"]
@@ -505,7 +496,7 @@ def plot_losses(log: Path, out: Path) -> None:
         for key in ("colour", "shape", "motion", "camera"):
             ax.plot([r["step"] for r in gates], [100 * r.get(key, 0.0) for r in gates], marker="o", label=key)
         ax.set_title("VAE gate: held-out renders after encode→decode")
-        ax.set_xlabel("VAE step")
+        ax.set_xlabel("VAE step (both phases)")
         ax.set_ylabel("% right")
         ax.set_ylim(0, 105)
         ax.legend(fontsize=8)
@@ -526,13 +517,13 @@ def plot_losses(log: Path, out: Path) -> None:
 
 
 def describe(state: dict) -> str:
-    return ", ".join(f"{k} {state[k]}" for k in ("vae_step", "dit_step", "distill_step") if k in state) or "no training"
+    return ", ".join(f"{k} {state[k]}" for k in ("vae_step", "vae_motion_step", "dit_step", "distill_step") if k in state) or "no training"
 
 
 def main() -> None:
     a = parse_args()
     if a.quick:
-        a.videos, a.images, a.vae_steps, a.dit_steps, a.distill_steps, a.batch = 12, 8, 4, 4, 3, 4
+        a.videos, a.images, a.vae_steps, a.vae_motion_steps, a.dit_steps, a.distill_steps, a.batch = 12, 8, 4, 3, 4, 3, 4
     torch.set_num_threads(min(2, os.cpu_count() or 1))
     torch.manual_seed(a.seed)
     run = Run(a)
