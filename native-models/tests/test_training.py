@@ -20,18 +20,20 @@ def run_train(tmp: Path, *extra: str) -> str:
 
 def test_quick_recipe_resumes_and_finishes(tmp_path: Path):
     first = run_train(tmp_path, "--stop-after", "vae")
-    assert "[vae] step 4/4" in first
+    assert "[vae] step 4/4" in first and "[vae_motion] step 3/3" in first
+    # The gate scores encode→decode of held-out renders after each VAE phase.
+    assert "[vae gate] vae step 4" in first and "[vae gate] vae_motion step 7" in first
     ckpt = torch.load(tmp_path / "work" / "checkpoint.pt", weights_only=False)
-    assert ckpt["vae_step"] == 4 and "dit_step" not in ckpt
+    assert ckpt["vae_step"] == 4 and ckpt["vae_motion_step"] == 3 and "dit_step" not in ckpt
     # A session ends: its slim resume point is committed, the work folder is lost, a new machine picks up.
     assert "[resume]" in run_train(tmp_path, "--save-resume")
     shutil.rmtree(tmp_path / "work")
     second = run_train(tmp_path)
     assert "[resume] continuing" in second
-    assert "[vae]" not in second  # resumed after the VAE stage instead of starting over
+    assert "[vae" not in second  # resumed after the VAE stage instead of starting over
     assert "[latents]" in second and "[dit] step 4/4" in second and "[distill] step 3/3" in second
     assert (tmp_path / "weights" / "model.safetensors").exists() and (tmp_path / "loss.png").exists()
     cfg = json.loads((tmp_path / "weights" / "config.json").read_text())
     assert cfg["vae"]["scaling_factor"] != 1.0  # measured from the encoded latents
     stages = {json.loads(line)["stage"] for line in (tmp_path / "work" / "losses.jsonl").read_text().splitlines()}
-    assert stages == {"vae", "dit", "distill"}
+    assert stages == {"vae", "vae_motion", "vae_gate", "dit", "distill"}
