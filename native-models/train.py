@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import functools
 import json
 import math
 import os
@@ -32,7 +33,7 @@ import torch.nn.functional as F
 
 from hyvideo.config import ModelConfig, small_config
 from hyvideo.flow import noisy_input, training_sigmas
-from hyvideo.pipeline import HunyuanVideoModel
+from hyvideo.pipeline import HunyuanVideoModel, to_uint8
 from hyvideo.prompt import PromptTokenizer
 from hyvideo.templates import IMAGE_TEMPLATE, NEGATIVE_PROMPT, VIDEO_TEMPLATE
 from hyvideo.tokenizer_build import train_clip_tokenizer, train_llm_tokenizer
@@ -218,6 +219,13 @@ VAE_GATE_EVERY = 1000
 VAE_GATE_TARGET = 0.9
 
 
+@functools.cache
+def heldout_renders(quick: bool) -> tuple[list, np.ndarray]:
+    """The held-out prompts' specs and their rendered clips [N, T, H, W, 3], rendered once per run."""
+    specs = [heldout_spec(p) for p in (HELDOUT[:6] if quick else HELDOUT)]
+    return specs, np.stack([render_clip(s, FRAMES, SIZE, SIZE) for s in specs])
+
+
 @torch.no_grad()
 def vae_gate(run: Run, model: HunyuanVideoModel, phase: str, step: int) -> dict:
     """Encode→decode the held-out renders (fp32, posterior mean, as the engine decodes) and score them with the
@@ -225,12 +233,10 @@ def vae_gate(run: Run, model: HunyuanVideoModel, phase: str, step: int) -> dict:
     vae = model.vae
     was_training = vae.training
     vae.eval()
-    specs = [heldout_spec(p) for p in (HELDOUT[:6] if run.args.quick else HELDOUT)]
-    clips = np.stack([render_clip(s, FRAMES, SIZE, SIZE) for s in specs])
+    specs, clips = heldout_renders(run.args.quick)
     recon = []
     for i in range(0, len(clips), 8):
-        video = vae.decode(vae.encode(to_video_tensor(clips[i : i + 8]))[0])
-        recon.extend(((video / 2 + 0.5).clamp(0, 1) * 255).to(torch.uint8).permute(0, 2, 3, 4, 1).numpy())
+        recon.extend(to_uint8(v).numpy() for v in vae.decode(vae.encode(to_video_tensor(clips[i : i + 8]))[0]))
     vae.train(was_training)
     acc = evaluate_videos(recon, specs)["accuracy"]
     err = np.stack(recon).astype(np.float64) - clips

@@ -63,10 +63,8 @@ function sessionRunMs(r: Run): number {
 interface Reference {
   note: string;
   wallMs?: number;
-  /** The reference's own split (reference_generate.py prints it): model load, generation, MP4 write. */
-  loadMs?: number;
+  /** Generation alone, model loaded (reference_generate.py prints its own split). */
   generateMs?: number;
-  writeMs?: number;
 }
 
 /** The PyTorch reference, same prompt and settings, timed as a whole process (Python start and model load included). */
@@ -81,9 +79,8 @@ function reference(settings: { steps: number; frames: number; width: number; hei
   const wallMs = performance.now() - start;
   if (child.status !== 0) return { note: `failed (exit ${child.status}): ${(child.stderr || child.stdout).trim().split('\n').slice(-2).join(' | ')}` };
   const note = `python ${path.relative(REPO, REFERENCE)} ${args.slice(1, -2).map((a) => (a.includes(' ') ? JSON.stringify(a) : a)).join(' ')}`;
-  const split = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as { load_s?: number; generate_s?: number; write_s?: number };
-  const ms = (s?: number) => (s === undefined ? undefined : s * 1000);
-  return { note, wallMs, loadMs: ms(split.load_s), generateMs: ms(split.generate_s), writeMs: ms(split.write_s) };
+  const split = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as { generate_s?: number };
+  return { note, wallMs, generateMs: split.generate_s === undefined ? undefined : split.generate_s * 1000 };
 }
 
 interface DecodeMemory {
