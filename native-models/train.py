@@ -5,12 +5,15 @@
                frame so that copying the first frame forward stops paying; a gate scores encode→decode of the
                held-out renders with the evaluator
   2. latents   encode the dataset once
-  3. dit       flow matching (x = (1-s)·data + s·noise, target noise - data, shifted logit-normal s), images and
+  3. text      warm the from-scratch text encoders up on linear read-outs of the world's attributes (colour, shape,
+               motion, camera; hyvideo/text_supervision.py), a stand-in for the pretraining HunyuanVideo's encoders had
+  4. dit       flow matching (x = (1-s)·data + s·noise, target noise - data, shifted logit-normal s), images and
                videos jointly, structured captions with random field dropout/permutation, 10% empty captions,
-               text encoders trained with it (there is no pretrained LLM here), EMA weights
-  4. distill   guidance distillation: a guidance-embedded student learns the CFG teacher v_u + w(v_c - v_u),
+               text encoders trained with it (there is no pretrained LLM here) and the attribute read-outs kept as a
+               small auxiliary loss, EMA weights
+  5. distill   guidance distillation: a guidance-embedded student learns the CFG teacher v_u + w(v_c - v_u),
                w ~ U[1, 6], fed as guidance = w·1000 (spec §5.5)
-  5. final     writes weights/hyvideo-small/ (config, safetensors, tokenizers) for export.py, and the loss PNG
+  6. final     writes weights/hyvideo-small/ (config, safetensors, tokenizers) for export.py, and the loss PNG
 
 Every stage checkpoints to native-models/work/ (atomically) every few minutes; rerunning the same command
 resumes where it stopped. Usage: node build/scripts/python.mjs run native-models/train.py [--quick]"""
@@ -35,6 +38,7 @@ from hyvideo.config import ModelConfig, small_config
 from hyvideo.flow import noisy_input, training_sigmas
 from hyvideo.pipeline import HunyuanVideoModel, to_uint8
 from hyvideo.prompt import PromptTokenizer
+from hyvideo.text_supervision import AttributeHeads, attribute_labels, label_batch
 from hyvideo.templates import IMAGE_TEMPLATE, NEGATIVE_PROMPT, VIDEO_TEMPLATE
 from hyvideo.tokenizer_build import train_clip_tokenizer, train_llm_tokenizer
 from hyvideo.world.captions import caption_fields, render_caption, training_caption
@@ -57,8 +61,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--images", type=int, default=2500)
     p.add_argument("--vae-steps", type=int, default=2000)
     p.add_argument("--vae-motion-steps", type=int, default=1500)
-    p.add_argument("--dit-steps", type=int, default=4000)
-    p.add_argument("--distill-steps", type=int, default=600)
+    p.add_argument("--text-steps", type=int, default=400)
+    p.add_argument("--dit-steps", type=int, default=5000)
+    p.add_argument("--distill-steps", type=int, default=400)
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--train-shift", type=float, default=3.0)
     p.add_argument("--precision", choices=["auto", "bf16", "fp32"], default="auto",
@@ -351,14 +356,16 @@ def stage_latents(run: Run, model: HunyuanVideoModel, state: dict) -> None:
 
 
 # ---------------------------------------------------------------- stage 3: DiT
-def caption_batch(fields_list: list, rng: random.Random, image: bool, drop: float) -> list[str]:
-    out = []
+def caption_batch(fields_list: list, rng: random.Random, image: bool, drop: float) -> tuple[list[str], dict[str, torch.Tensor]]:
+    """Training captions (a fraction `drop` empty, for the unconditional branch) and the attribute labels of what
+    each one states."""
+    prompts, labels = [], []
     for fields, camera in fields_list:
-        if rng.random() < drop:
-            out.append("")
-        else:
-            out.append(training_caption(fields, None if image else camera, rng))
-    return out
+        cam = None if image else camera
+        caption = "" if rng.random() < drop else training_caption(fields, cam, rng)
+        prompts.append(caption)
+        labels.append(attribute_labels(fields, cam, caption))
+    return prompts, label_batch(labels)
 
 
 def dit_forward(model: HunyuanVideoModel, dit, latents: torch.Tensor, prompts: list[str], image: bool,
@@ -366,7 +373,7 @@ def dit_forward(model: HunyuanVideoModel, dit, latents: torch.Tensor, prompts: l
     text, mask, pooled = model.encode_text(prompts, image)
     x, target = noisy_input(latents, noise, sigma)
     cos, sin = model.rope(tuple(latents.shape[2:]))
-    return dit(x, sigma * 1000.0, text, mask, pooled, cos, sin, guidance), target
+    return dit(x, sigma * 1000.0, text, mask, pooled, cos, sin, guidance), target, (text, mask, pooled)
 
 
 def ema_update(ema: torch.nn.Module, live: torch.nn.Module, decay: float) -> None:
@@ -375,13 +382,67 @@ def ema_update(ema: torch.nn.Module, live: torch.nn.Module, decay: float) -> Non
             pe.lerp_(pl, 1 - decay)
 
 
+IMAGE_EVERY = 6  # every 6th DiT batch is stills (image-video joint training); the rest teach motion and camera
+AUX_WEIGHT = 0.1  # attribute heads' cross-entropy next to the flow-matching loss (text_supervision.py)
+# Peak DiT learning rate. Measured on the 0.2.0 latents, 400 steps from scratch at batch 32: 1e-3 reached a held-out
+# flow loss of 0.230 where 3e-4 was at 0.274 (and 0.249 after 600), and the captions mattered more (shuffling them
+# raised the loss by 0.029 against 0.012).
+DIT_LR = 1e-3
+
+
+def attribute_heads(model: HunyuanVideoModel, state: dict) -> AttributeHeads:
+    heads = AttributeHeads(model.cfg.llm.hidden_size, model.cfg.clip.hidden_size)
+    if "heads" in state:
+        heads.load_state_dict(state["heads"])
+    return heads
+
+
+def stage_text(run: Run, model: HunyuanVideoModel, state: dict) -> None:
+    """Warm the from-scratch text encoders up on the attribute heads alone (no DiT; ~0.2 s a step), so that the DiT
+    starts from text states and a pooled vector that already tell the camera moves and motions apart."""
+    a = run.args
+    step = state.get("text_step", 0)
+    if step >= a.text_steps:
+        return
+    caps = json.loads((run.work / "captions.json").read_text())
+    heads = attribute_heads(model, state)
+    params = list(model.llm.parameters()) + list(model.clip.parameters()) + list(heads.parameters())
+    opt = torch.optim.AdamW(params, lr=1e-3, weight_decay=0.01)
+    if "text_opt" in state:
+        opt.load_state_dict(state["text_opt"])
+    rng = random.Random(a.seed * 5 + step)
+    recent: list[tuple[float, dict[str, float]]] = []
+    while step < a.text_steps:
+        image = step % IMAGE_EVERY == IMAGE_EVERY - 1
+        pool = caps["images"] if image else caps["videos"]
+        prompts, labels = caption_batch([pool[rng.randrange(len(pool))] for _ in range(2 * a.batch)], rng, image, drop=0.0)
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, a.text_steps, 1e-3, warmup=50)
+        with autocast(run):
+            text, mask, pooled = model.encode_text(prompts, image)
+        loss, acc = heads.loss(text.float(), mask, pooled.float(), labels)
+        optimizer_step(opt, loss, params)
+        step += 1
+        recent.append((loss.item(), acc))
+        if step % 20 == 0 or step == a.text_steps:
+            accs = {k: float(np.mean([r[1][k] for r in recent if k in r[1]])) for k in recent[-1][1]}
+            run.log_loss("text", step, float(np.mean([r[0] for r in recent])), **accs)
+            print(f"[text] step {step}/{a.text_steps} loss {np.mean([r[0] for r in recent]):.4f} "
+                  + " ".join(f"{k} {v:.2f}" for k, v in accs.items() if "camera" in k or "motion" in k), flush=True)
+            recent = []
+        if run.due() or step == a.text_steps:
+            state.update(text_step=step, text_opt=opt.state_dict(), heads=heads.state_dict(), model=model.state_dict())
+            run.save(state)
+
+
 def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
     a = run.args
     lat = torch.load(run.work / "latents.pt")
     caps = json.loads((run.work / "captions.json").read_text())
     trainable = [model.dit, model.llm, model.clip]
+    heads = attribute_heads(model, state)
     params = [p for m in trainable for p in m.parameters()]
-    opt = torch.optim.AdamW(params, lr=3e-4, weight_decay=0.01)
+    opt = torch.optim.AdamW(params + list(heads.parameters()), lr=DIT_LR, weight_decay=0.01)
     if "dit_opt" in state:
         opt.load_state_dict(state["dit_opt"])
     ema = state.get("ema")
@@ -392,32 +453,35 @@ def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
     rng = random.Random(a.seed * 7 + step)
     gen = torch.Generator().manual_seed(a.seed * 11 + step)
     g1000 = torch.full((a.batch,), 1000.0)  # the teacher sees guidance 1 (= plain conditional), spec §5.5
-    recent: dict[str, list[float]] = {"video": [], "image": []}
+    recent: dict[str, list[float]] = {"video": [], "image": [], "aux": []}
     while step < a.dit_steps:
-        image = step % 4 == 3
+        image = step % IMAGE_EVERY == IMAGE_EVERY - 1
         pool, lat_pool = (caps["images"], lat["images"]) if image else (caps["videos"], lat["videos"])
         idx = [rng.randrange(len(pool)) for _ in range(a.batch)]
         latents = lat_pool[idx]
-        prompts = caption_batch([pool[i] for i in idx], rng, image, drop=0.1)
+        prompts, labels = caption_batch([pool[i] for i in idx], rng, image, drop=0.1)
         sigma = training_sigmas(a.batch, a.train_shift, gen)
         noise = torch.randn(latents.shape, generator=gen)
         for g in opt.param_groups:
-            g["lr"] = lr_at(step, a.dit_steps, 3e-4, warmup=200)
+            g["lr"] = lr_at(step, a.dit_steps, DIT_LR, warmup=200)
         with autocast(run):
-            pred, target = dit_forward(model, model.dit, latents, prompts, image, sigma, noise, g1000)
-        loss = F.mse_loss(pred.float(), target)
-        optimizer_step(opt, loss, params)
+            pred, target, (text, mask, pooled) = dit_forward(model, model.dit, latents, prompts, image, sigma, noise, g1000)
+        flow = F.mse_loss(pred.float(), target)
+        aux, _ = heads.loss(text.float(), mask, pooled.float(), labels)
+        optimizer_step(opt, flow + AUX_WEIGHT * aux, params + list(heads.parameters()))
         ema_update(ema_model, torch.nn.ModuleList(trainable), 0.999 if step > 500 else 0.99)
         step += 1
-        recent["image" if image else "video"].append(loss.item())
+        recent["image" if image else "video"].append(flow.item())
+        recent["aux"].append(aux.item())
         if step % 20 == 0 or step == a.dit_steps:
-            # Means over the last 20 steps, videos and images apart (every 4th batch is images).
+            # Means over the last 20 steps, videos and images apart.
             means = {k: float(np.mean(v)) for k, v in recent.items() if v}
             run.log_loss("dit", step, means.get("video", means.get("image", 0.0)), **{f"{k}_loss": v for k, v in means.items()})
             print(f"[dit] step {step}/{a.dit_steps} " + " ".join(f"{k} {v:.4f}" for k, v in means.items()), flush=True)
-            recent = {"video": [], "image": []}
+            recent = {"video": [], "image": [], "aux": []}
         if run.due() or step == a.dit_steps:
-            state.update(dit_step=step, dit_opt=opt.state_dict(), ema=ema_model.state_dict(), model=model.state_dict())
+            state.update(dit_step=step, dit_opt=opt.state_dict(), ema=ema_model.state_dict(), model=model.state_dict(),
+                         heads=heads.state_dict())
             run.save(state)
 
 
@@ -445,11 +509,11 @@ def stage_distill(run: Run, model: HunyuanVideoModel, state: dict) -> None:
     g1000 = torch.full((a.batch,), 1000.0)
     recent: list[float] = []
     while step < a.distill_steps:
-        image = step % 4 == 3
+        image = step % IMAGE_EVERY == IMAGE_EVERY - 1
         pool, lat_pool = (caps["images"], lat["images"]) if image else (caps["videos"], lat["videos"])
         idx = [rng.randrange(len(pool)) for _ in range(a.batch)]
         latents = lat_pool[idx]
-        prompts = caption_batch([pool[i] for i in idx], rng, image, drop=0.0)
+        prompts, _ = caption_batch([pool[i] for i in idx], rng, image, drop=0.0)
         w = torch.empty(a.batch).uniform_(1.0, 6.0, generator=gen)
         sigma = training_sigmas(a.batch, a.train_shift, gen)
         noise = torch.randn(latents.shape, generator=gen)
@@ -523,13 +587,14 @@ def plot_losses(log: Path, out: Path) -> None:
 
 
 def describe(state: dict) -> str:
-    return ", ".join(f"{k} {state[k]}" for k in ("vae_step", "vae_motion_step", "dit_step", "distill_step") if k in state) or "no training"
+    return ", ".join(f"{k} {state[k]}" for k in ("vae_step", "vae_motion_step", "text_step", "dit_step", "distill_step") if k in state) or "no training"
 
 
 def main() -> None:
     a = parse_args()
     if a.quick:
-        a.videos, a.images, a.vae_steps, a.vae_motion_steps, a.dit_steps, a.distill_steps, a.batch = 12, 8, 4, 3, 4, 3, 4
+        a.videos, a.images, a.vae_steps, a.vae_motion_steps, a.text_steps, a.dit_steps, a.distill_steps, a.batch = (
+            12, 8, 4, 3, 3, 4, 3, 4)
     torch.set_num_threads(min(2, os.cpu_count() or 1))
     torch.manual_seed(a.seed)
     run = Run(a)
@@ -560,6 +625,7 @@ def main() -> None:
     stage_latents(run, model, state)
     if a.stop_after == "latents":
         return
+    stage_text(run, model, state)
     stage_dit(run, model, state)
     if a.stop_after == "dit":
         return

@@ -253,6 +253,8 @@ def test_small_config_is_the_same_architecture():
     assert sum(cfg.dit.rope_dim_list) == cfg.dit.head_dim
     assert cfg.vae.latent_channels == 16 and cfg.vae.time_compression_ratio == 4 and cfg.vae.spatial_compression_ratio == 8
     assert cfg.llm.layers_used == cfg.llm.num_layers - cfg.llm.skip_layers
+    # The DiT reads the encoders' widths: LLM states into the token refiner, CLIP's pooled vector into the modulation.
+    assert cfg.dit.text_states_dim == cfg.llm.hidden_size and cfg.dit.text_states_dim_2 == cfg.clip.hidden_size
 
 
 def test_nearest_upsample_equals_interpolate():
