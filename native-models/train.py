@@ -398,7 +398,7 @@ def attribute_heads(model: HunyuanVideoModel, state: dict) -> AttributeHeads:
 
 
 def stage_text(run: Run, model: HunyuanVideoModel, state: dict) -> None:
-    """Warm the from-scratch text encoders up on the attribute heads alone (no DiT; ~0.2 s a step), so that the DiT
+    """Warm the from-scratch text encoders up on the attribute heads alone (no DiT; ~0.3 s a step), so that the DiT
     starts from text states and a pooled vector that already tell the camera moves and motions apart."""
     a = run.args
     step = state.get("text_step", 0)
@@ -425,7 +425,8 @@ def stage_text(run: Run, model: HunyuanVideoModel, state: dict) -> None:
         step += 1
         recent.append((loss.item(), acc))
         if step % 20 == 0 or step == a.text_steps:
-            accs = {k: float(np.mean([r[1][k] for r in recent if k in r[1]])) for k in recent[-1][1]}
+            keys = sorted(set().union(*(r[1] for r in recent)))  # stills carry no motion or camera labels
+            accs = {k: float(np.mean([r[1][k] for r in recent if k in r[1]])) for k in keys}
             run.log_loss("text", step, float(np.mean([r[0] for r in recent])), **accs)
             print(f"[text] step {step}/{a.text_steps} loss {np.mean([r[0] for r in recent]):.4f} "
                   + " ".join(f"{k} {v:.2f}" for k, v in accs.items() if "camera" in k or "motion" in k), flush=True)
@@ -556,7 +557,7 @@ def plot_losses(log: Path, out: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     rows = [json.loads(line) for line in log.read_text().splitlines() if line.strip()] if log.exists() else []
-    stages = [s for s in ("vae", "vae_motion", "dit", "distill") if any(r["stage"] == s for r in rows)]
+    stages = [s for s in ("vae", "vae_motion", "text", "dit", "distill") if any(r["stage"] == s for r in rows)]
     if not stages:
         return
     gates = [r for r in rows if r["stage"] == "vae_gate"]
