@@ -388,6 +388,7 @@ AUX_WEIGHT = 0.1  # attribute heads' cross-entropy next to the flow-matching los
 # flow loss of 0.230 where 3e-4 was at 0.274 (and 0.249 after 600), and the captions mattered more (shuffling them
 # raised the loss by 0.029 against 0.012).
 DIT_LR = 1e-3
+TEXT_LR = 1e-3  # text warm-up: encoders and read-outs only
 
 
 def attribute_heads(model: HunyuanVideoModel, state: dict) -> AttributeHeads:
@@ -407,7 +408,7 @@ def stage_text(run: Run, model: HunyuanVideoModel, state: dict) -> None:
     caps = json.loads((run.work / "captions.json").read_text())
     heads = attribute_heads(model, state)
     params = list(model.llm.parameters()) + list(model.clip.parameters()) + list(heads.parameters())
-    opt = torch.optim.AdamW(params, lr=1e-3, weight_decay=0.01)
+    opt = torch.optim.AdamW(params, lr=TEXT_LR, weight_decay=0.01)
     if "text_opt" in state:
         opt.load_state_dict(state["text_opt"])
     rng = random.Random(a.seed * 5 + step)
@@ -417,7 +418,7 @@ def stage_text(run: Run, model: HunyuanVideoModel, state: dict) -> None:
         pool = caps["images"] if image else caps["videos"]
         prompts, labels = caption_batch([pool[rng.randrange(len(pool))] for _ in range(2 * a.batch)], rng, image, drop=0.0)
         for g in opt.param_groups:
-            g["lr"] = lr_at(step, a.text_steps, 1e-3, warmup=50)
+            g["lr"] = lr_at(step, a.text_steps, TEXT_LR, warmup=50)
         with autocast(run):
             text, mask, pooled = model.encode_text(prompts, image)
         loss, acc = heads.loss(text.float(), mask, pooled.float(), labels)
@@ -442,8 +443,8 @@ def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
     caps = json.loads((run.work / "captions.json").read_text())
     trainable = [model.dit, model.llm, model.clip]
     heads = attribute_heads(model, state)
-    params = [p for m in trainable for p in m.parameters()]
-    opt = torch.optim.AdamW(params + list(heads.parameters()), lr=DIT_LR, weight_decay=0.01)
+    params = [p for m in trainable for p in m.parameters()] + list(heads.parameters())
+    opt = torch.optim.AdamW(params, lr=DIT_LR, weight_decay=0.01)
     if "dit_opt" in state:
         opt.load_state_dict(state["dit_opt"])
     ema = state.get("ema")
@@ -469,7 +470,7 @@ def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
             pred, target, (text, mask, pooled) = dit_forward(model, model.dit, latents, prompts, image, sigma, noise, g1000)
         flow = F.mse_loss(pred.float(), target)
         aux, _ = heads.loss(text.float(), mask, pooled.float(), labels)
-        optimizer_step(opt, flow + AUX_WEIGHT * aux, params + list(heads.parameters()))
+        optimizer_step(opt, flow + AUX_WEIGHT * aux, params)
         ema_update(ema_model, torch.nn.ModuleList(trainable), 0.999 if step > 500 else 0.99)
         step += 1
         recent["image" if image else "video"].append(flow.item())

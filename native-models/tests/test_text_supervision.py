@@ -1,6 +1,7 @@
 """The attribute labels name exactly what a training caption states, and the heads learn only from those."""
 import random
 
+import numpy as np
 import pytest
 import torch
 
@@ -8,8 +9,6 @@ from hyvideo.text_supervision import ATTRIBUTES, IGNORE, AttributeHeads, attribu
 from hyvideo.world.captions import caption_fields, training_caption
 from hyvideo.world.scene import sample_spec
 from hyvideo.world.schema import camera_sentence
-
-import numpy as np
 
 
 def test_main_object_reads_the_short_field():
