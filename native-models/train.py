@@ -59,16 +59,17 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--videos", type=int, default=3500)
     p.add_argument("--images", type=int, default=2500)
-    p.add_argument("--vae-steps", type=int, default=2000)
-    p.add_argument("--vae-motion-steps", type=int, default=1500)
+    p.add_argument("--vae-steps", type=int, default=1500)
+    p.add_argument("--vae-motion-steps", type=int, default=1000)
     p.add_argument("--text-steps", type=int, default=400)
-    p.add_argument("--dit-steps", type=int, default=5000)
+    p.add_argument("--dit-steps", type=int, default=3500)
     p.add_argument("--distill-steps", type=int, default=400)
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--train-shift", type=float, default=3.0)
     p.add_argument("--precision", choices=["auto", "bf16", "fp32"], default="auto",
                    help="bf16 autocast (weights and optimizer stay fp32): ~2x faster on CPUs with AVX512-BF16 or AMX; "
                         "auto uses it where the CPU has it")
+    p.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1), help="torch CPU threads")
     p.add_argument("--quick", action="store_true", help="tiny sizes: checks the whole recipe end to end in minutes")
     p.add_argument("--stop-after", choices=["data", "vae", "latents", "dit", "distill"], default=None)
     p.add_argument("--resume-file", type=Path, default=HERE / "training" / "resume.pt")
@@ -98,6 +99,8 @@ def slim(value):
 
 def save_resume(run: "Run", state: dict) -> None:
     keep = {k: v for k, v in state.items() if not k.endswith("_opt")}
+    if state.get("vae_motion_step", 0) >= run.args.vae_motion_steps:
+        keep.pop("vae_ema", None)  # the finished VAE's EMA is already the model's VAE (stage_latents)
     for k in ("dit_opt", "distill_opt"):
         if k in state and not (k == "dit_opt" and "distill_step" in state):
             keep[k] = slim(state[k])
@@ -232,10 +235,9 @@ def heldout_renders(quick: bool) -> tuple[list, np.ndarray]:
 
 
 @torch.no_grad()
-def vae_gate(run: Run, model: HunyuanVideoModel, phase: str, step: int) -> dict:
+def vae_gate(run: Run, vae: torch.nn.Module, phase: str, step: int) -> dict:
     """Encode→decode the held-out renders (fp32, posterior mean, as the engine decodes) and score them with the
     evaluator: whatever the latents lose here, no DiT trained on them can generate."""
-    vae = model.vae
     was_training = vae.training
     vae.eval()
     specs, clips = heldout_renders(run.args.quick)
@@ -268,6 +270,7 @@ def stage_vae(run: Run, model: HunyuanVideoModel, state: dict) -> None:
         # initial means and the decoder learns nothing for hundreds of steps; the KL term still shapes it later.
         with torch.no_grad():
             vae.quant_conv.bias[vae.cfg.latent_channels:] = -6.0
+        inflate_causal_init(vae)
     crop, clip_frames, batch = 32, 9, 8
 
     def clips(rng: np.random.Generator, stride: int) -> torch.Tensor:
@@ -287,9 +290,52 @@ def stage_vae(run: Run, model: HunyuanVideoModel, state: dict) -> None:
               lambda rng, step: stills(rng) if step % 5 == 4 else clips(rng, 2))
 
 
+def inflate_causal_init(vae: torch.nn.Module) -> None:
+    """Start every causal 3D convolution as a per-frame 2D one: only the temporal tap on the current frame is
+    non-zero (scaled by sqrt(kt) to keep the output's variance). The VAE then begins as an image autoencoder applied
+    to frames 0, 4, 8, ... (the temporal strides pick every other frame twice), each latent frame holding its own
+    frame, and learns the in-between frames from the earlier taps; from a random 3D init it settled on encoding the
+    first frame and copying it forward (docs/MODEL_CARD.md). The usual inflation of 2D weights into video VAEs."""
+    from hyvideo.modules.vae import CausalConv3d
+    with torch.no_grad():
+        for module in vae.modules():
+            if isinstance(module, CausalConv3d) and module.conv.kernel_size[0] > 1:
+                w = module.conv.weight
+                kt = w.shape[2]
+                w[:, :, -1] *= math.sqrt(kt)
+                w[:, :, :-1] = 0.0
+
+
+# Reconstruction loss weight on the objects' pixels (and a 1-px rim), relative to 1 elsewhere: the evaluator reads
+# colour, shape and motion from them, and they are a few percent of the frame. Measured (300-step continuations of
+# the 0.2.0 VAE): 5x raised motion most but lost colour without an EMA; the EMA kept colour.
+VAE_OBJECT_WEIGHT = 3.0
+VAE_EMA_DECAY = 0.998
+
+
+def object_weight(x: torch.Tensor) -> torch.Tensor:
+    """[B, 1, T, H, W] loss weights: VAE_OBJECT_WEIGHT where the target is saturated or white (the world's objects;
+    its backgrounds are muted, the thresholds are the evaluator's), 1 elsewhere."""
+    rgb = (x + 1) / 2
+    mx, mn = rgb.amax(1, keepdim=True), rgb.amin(1, keepdim=True)
+    sat = (mx - mn) / mx.clamp_min(1e-6)
+    objects = ((sat > 0.45) & (mx > 0.42)) | ((sat < 0.22) & (mx > 0.76))
+    rim = F.max_pool3d(objects.float(), (1, 3, 3), stride=1, padding=(0, 1, 1))
+    return 1.0 + (VAE_OBJECT_WEIGHT - 1.0) * rim
+
+
+def vae_ema_module(model: HunyuanVideoModel, state: dict) -> torch.nn.Module:
+    ema = copy.deepcopy(model.vae)
+    if "vae_ema" in state:
+        ema.load_state_dict(state["vae_ema"])
+    return ema.eval()
+
+
 def vae_phase(run: Run, model: HunyuanVideoModel, state: dict, name: str, total: int, peak_lr: float,
               batch_at: Callable[[np.random.Generator, int], torch.Tensor]) -> None:
-    """L1 + MSE + 1e-4 KL on the batches batch_at(rng, step) gives, checkpointed as state[name + "_step"]."""
+    """Object-weighted L1 + MSE + 1e-4 KL on the batches batch_at(rng, step) gives, checkpointed as
+    state[name + "_step"], with an EMA of the weights (state["vae_ema"]) that the gate scores and that the later
+    stages use: every VAE continuation at a constant LR lost colour, the EMA kept it (docs/MODEL_CARD.md)."""
     vae = model.vae
     step = state.get(f"{name}_step", 0)
     if step >= total:
@@ -297,6 +343,7 @@ def vae_phase(run: Run, model: HunyuanVideoModel, state: dict, name: str, total:
     opt = torch.optim.AdamW(vae.parameters(), lr=peak_lr, weight_decay=0.0)
     if f"{name}_opt" in state:
         opt.load_state_dict(state[f"{name}_opt"])
+    ema = vae_ema_module(model, state)
     rng = np.random.default_rng(run.args.seed + step + (0 if name == "vae" else 100_003))
     recent: list[tuple[float, float, float]] = []
     while step < total:
@@ -307,11 +354,15 @@ def vae_phase(run: Run, model: HunyuanVideoModel, state: dict, name: str, total:
             mean, logvar = vae.encode(x)
             mean, logvar = mean.float(), logvar.float()
             recon = vae.decode(mean + torch.randn_like(mean) * (0.5 * logvar).exp()).float()
-        l1 = (recon - x).abs().mean()
-        mse = F.mse_loss(recon, x)
+        w = object_weight(x)
+        err = recon - x
+        l1 = (err.abs() * w).mean() / w.mean()
+        mse = (err.pow(2) * w).mean() / w.mean()
         kl = 0.5 * (mean.pow(2) + logvar.exp() - 1 - logvar).mean()
         loss = l1 + mse + 1e-4 * kl
         optimizer_step(opt, loss, vae.parameters())
+        overall = step + (state.get("vae_step", 0) if name == "vae_motion" else 0)
+        ema_update(ema, vae, min(VAE_EMA_DECAY, (1 + overall) / (10 + overall)))  # short memory while it starts
         step += 1
         recent.append((loss.item(), l1.item(), kl.item()))
         if step % 20 == 0 or step == total:
@@ -321,9 +372,10 @@ def vae_phase(run: Run, model: HunyuanVideoModel, state: dict, name: str, total:
             run.log_loss(name, step, m_loss, l1=m_l1, kl=m_kl)
             print(f"[{name}] step {step}/{total} loss {m_loss:.4f} l1 {m_l1:.4f} kl {m_kl:.3f}", flush=True)
         if step % VAE_GATE_EVERY == 0 or step == total:
-            vae_gate(run, model, name, step + (state.get("vae_step", 0) if name == "vae_motion" else 0))
+            vae_gate(run, ema, name, step + (state.get("vae_step", 0) if name == "vae_motion" else 0))
         if run.due() or step == total:
-            state.update({f"{name}_step": step, f"{name}_opt": opt.state_dict(), "model": model.state_dict()})
+            state.update({f"{name}_step": step, f"{name}_opt": opt.state_dict(), "model": model.state_dict(),
+                          "vae_ema": ema.state_dict()})
             run.save(state)
 
 
@@ -333,6 +385,8 @@ def stage_latents(run: Run, model: HunyuanVideoModel, state: dict) -> None:
     if path.exists():
         return
     data = np.load(run.work / "data.npz")
+    if "vae_ema" in state:
+        model.vae.load_state_dict(state["vae_ema"])  # the shipped VAE is the EMA the gate scored
     model.eval()
 
     def encode_all(arr: np.ndarray) -> torch.Tensor:
@@ -597,7 +651,7 @@ def main() -> None:
     if a.quick:
         a.videos, a.images, a.vae_steps, a.vae_motion_steps, a.text_steps, a.dit_steps, a.distill_steps, a.batch = (
             12, 8, 4, 3, 3, 4, 3, 4)
-    torch.set_num_threads(min(2, os.cpu_count() or 1))
+    torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     run = Run(a)
     t_start = time.time()

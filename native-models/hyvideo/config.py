@@ -98,11 +98,13 @@ def official_config() -> ModelConfig:
 
 def small_config(vocab_llm: int = 1024, vocab_clip: int = 1024) -> ModelConfig:
     """The embedded model trained on this machine's CPU: same architecture, small sizes.
-    64x64x17 video -> latent 16x5x8x8 -> 80 video tokens with patch 1x2x2."""
+    64x64x17 video -> latent 16x5x8x8 -> 80 video tokens with patch 1x2x2. The VAE widens toward its low
+    resolutions, where the temporal up/downsampling happens and a wider block costs little: (32, 32, 64, 64) copied
+    the first latent frame forward and lost the later frames' motion (see docs/MODEL_CARD.md)."""
     return ModelConfig(
         dit=DiTConfig(hidden_size=128, heads_num=4, mm_double_blocks_depth=2, mm_single_blocks_depth=4,
                       rope_dim_list=(8, 12, 12), text_states_dim=128, text_states_dim_2=128),
-        vae=VAEConfig(block_out_channels=(32, 32, 64, 64), layers_per_block=1, norm_num_groups=8, scaling_factor=1.0),
+        vae=VAEConfig(block_out_channels=(32, 48, 96, 128), layers_per_block=1, norm_num_groups=8, scaling_factor=1.0),
         llm=LLMConfig(vocab_size=vocab_llm, hidden_size=128, num_layers=4, num_heads=4, num_kv_heads=2,
                       intermediate_size=256, skip_layers=2, max_positions=512),
         clip=CLIPConfig(vocab_size=vocab_clip, hidden_size=128, num_layers=2, num_heads=4, intermediate_size=512),

@@ -56,7 +56,7 @@ def _tone(rgb: tuple[float, float, float], dv: float, v_lo: float = 0.06, v_hi: 
 
 def _grid(spec: ClipSpec, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
     p = spec.bg_period
-    lw = 2.5
+    lw = 0.25 * p  # bars 4.5-6.5 px wide: a thin line is lost in the VAE's 8x8 latent pixels
     lx = _step(lw / 2 - np.abs(X / p - np.round(X / p)) * p)
     ly = _step(lw / 2 - np.abs(Y / p - np.round(Y / p)) * p)
     # A few shaded cells break the grid's periodicity (a pure lattice aliases with itself under translation).
@@ -142,16 +142,18 @@ def _near_weight(spec: ClipSpec, X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarr
     p = spec.near_period
     ix = np.floor(X / p)
     centre = _F32(0.3) + _hash(ix, 7, spec.texture_seed + 2) * _F32(0.4)
-    width = (_F32(0.22) + _hash(ix, 11, spec.texture_seed + 3) * _F32(0.18)) * _F32(p)
+    width = (_F32(0.3) + _hash(ix, 11, spec.texture_seed + 3) * _F32(0.15)) * _F32(p)
     posts = _step(width / 2 - np.abs(X / p - ix - centre) * _F32(p))  # [T, W2]
     depth = Y - spec.band_top
-    top_rail = _step(2.5 - depth) * _step(depth)
-    # Planks at irregular spacing: evenly spaced ones would let a vertical shift alias with the plank period.
-    cell = 7.0
+    top_rail = _step(4.0 - depth) * _step(depth)
+    # Planks at irregular spacing: evenly spaced ones would let a vertical shift alias with the plank period. Posts
+    # and planks are several px wide (posts 6-13 px every 20-28 px): thinner ones are lost in the VAE's 8x8 latent
+    # pixels, and the ledge with them, which is what tells a pan from a tilt.
+    cell = 11.0
     j = np.floor(depth / cell)
-    offset = (_F32(0.2) + _hash(j, 5, spec.texture_seed + 4) * _F32(0.6)) * _F32(cell)
+    offset = (_F32(0.25) + _hash(j, 5, spec.texture_seed + 4) * _F32(0.5)) * _F32(cell)
     plank = np.abs(depth - j * cell - offset)
-    rails = np.maximum(top_rail, _step(0.8 - plank) * _F32(0.85) * (depth > 3.5))  # [T, Hn]
+    rails = np.maximum(top_rail, _step(1.6 - plank) * _F32(0.85) * (depth > 5.5))  # [T, Hn]
     coverage = _step(depth, 0.6)
     weight = np.maximum(posts[:, None, :], rails[:, :, None].astype(_F32))
     return weight, coverage.astype(_F32)

@@ -241,8 +241,8 @@ def _exclusion_set(exclude: ExcludeLike) -> Callable[[tuple], bool]:
 def _combo_probe(c: tuple) -> ClipSpec:
     colour, shape, motion, camera = c
     obj = ObjectSpec(shape=shape, colour=colour, motion=motion, x=0.0, y=0.0, size=16.0)
-    return ClipSpec(objects=(obj,), background="grid", bg_tones=((0.3,) * 3, (0.5,) * 3), bg_period=14.0,
-                    bg_wave=0.5, near_tones=((0.2,) * 3, (0.4,) * 3), near_period=12.0,
+    return ClipSpec(objects=(obj,), background="grid", bg_tones=((0.3,) * 3, (0.5,) * 3), bg_period=22.0,
+                    bg_wave=0.5, near_tones=((0.2,) * 3, (0.4,) * 3), near_period=24.0,
                     band_top=BAND_TOP_NOMINAL, camera=camera)
 
 
@@ -278,10 +278,12 @@ def _camera_params(rng: np.random.Generator, camera: str | None) -> tuple[float,
     if camera in ("zoom-in", "zoom-out"):
         return 1.5 * rng.uniform(0.9, 1.1), ()
     if camera == "handheld":
+        # 2-4 half-cycles of 1.5-2.5 px per component: a sway that outlives the VAE's 4x temporal compression (a
+        # latent frame spans 4 frames; faster, smaller shakes of 0.7-1.4 px were decoded as a static shot).
         shake = []
         for axis in (0, 1):
-            for m in rng.choice(np.arange(3, 8), size=2, replace=False):
-                shake.append((axis, int(m), round(float(rng.uniform(0.7, 1.4) * rng.choice([-1, 1])), 4)))
+            for m in rng.choice(np.arange(2, 5), size=2, replace=False):
+                shake.append((axis, int(m), round(float(rng.uniform(1.5, 2.5) * rng.choice([-1, 1])), 4)))
         return 0.0, tuple(shake)
     raise ValueError(f"unknown camera move {camera!r}")
 
@@ -409,10 +411,10 @@ def sample_spec(
         objects=(),
         background=bg,
         bg_tones=_muted_pair(rng, 0.15, 0.55),
-        bg_period=round(float(rng.uniform(12.0, 18.0)), 4),
+        bg_period=round(float(rng.uniform(18.0, 26.0)), 4),
         bg_wave=round(float(rng.uniform(0.0, 1.0)), 4),
         near_tones=_muted_pair(rng, 0.15, 0.55),
-        near_period=round(float(rng.uniform(10.0, 14.0)), 4),
+        near_period=round(float(rng.uniform(20.0, 28.0)), 4),
         band_top=BAND_TOP_NOMINAL,
         camera=c_camera,
         camera_amount=round(float(amount), 4),
