@@ -1,9 +1,10 @@
 """Trains the embedded model on this machine's CPU, resumably, in the order of the paper's recipe:
 
   0. data      render the synthetic world (videos + still images), train the two tokenizers
-  1. vae       causal 3D VAE (L1 + MSE + small KL): A on 9-frame clip crops and stills, B on clips of every other
-               frame so that copying the first frame forward stops paying; a gate scores encode→decode of the
-               held-out renders with the evaluator
+  1. vae       causal 3D VAE from an inflated init (every causal conv starts per-frame), L1 + MSE with the objects
+               weighted 3x + small KL: A on 9-frame clip crops and stills, B on clips of every other frame; an EMA
+               of its weights is scored by a gate (encode→decode of the held-out renders through the evaluator)
+               and is the VAE the later stages use
   2. latents   encode the dataset once
   3. text      warm the from-scratch text encoders up on linear read-outs of the world's attributes (colour, shape,
                motion, camera; hyvideo/text_supervision.py), a stand-in for the pretraining HunyuanVideo's encoders had
@@ -62,7 +63,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--vae-steps", type=int, default=1500)
     p.add_argument("--vae-motion-steps", type=int, default=1000)
     p.add_argument("--text-steps", type=int, default=400)
-    p.add_argument("--dit-steps", type=int, default=3500)
+    p.add_argument("--dit-steps", type=int, default=4500)
     p.add_argument("--distill-steps", type=int, default=400)
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--train-shift", type=float, default=3.0)
