@@ -4,7 +4,8 @@ caption, and with one attribute changed (camera sentence, object motion, object 
 A model that follows an attribute loses noticeably more when that attribute is wrong; one that ignores it loses the
 same. Measured at several noise levels, on the same clips, noise and timesteps for every variant, so the figures
 compare within one run (the machine's speed does not enter). Reads native-models/work/ (latents.pt,
-captions.json and the checkpoint, whose EMA weights are used while the DiT stage runs) or a weights directory.
+captions.json and the checkpoint: its EMA weights while the DiT stage runs, the teacher once distillation started) or
+a weights directory (the distilled student, run at guidance 1).
 
 Usage: node build/scripts/python.mjs run native-models/diagnose_conditioning.py [--clips 256] [--weights DIR]"""
 from __future__ import annotations
@@ -35,7 +36,9 @@ def load_model(work: Path, weights: Path | None) -> HunyuanVideoModel:
     model = HunyuanVideoModel(train.model_config(tok), tok)
     state = torch.load(work / "checkpoint.pt", map_location="cpu", weights_only=False)
     model.load_state_dict(state["model"])
-    if "ema" in state and "teacher" not in state:
+    if "teacher" in state:  # distillation started: the model's text encoders are the EMA ones; score the teacher
+        model.dit.load_state_dict(state["teacher"])
+    elif "ema" in state:
         torch.nn.ModuleList([model.dit, model.llm, model.clip]).load_state_dict(state["ema"])
     print(f"[diagnose] checkpoint at {train.describe(state)}", flush=True)
     return model.eval()
