@@ -308,8 +308,9 @@ def inflate_causal_init(vae: torch.nn.Module) -> None:
 
 
 # Reconstruction loss weight on the objects' pixels (and a 1-px rim), relative to 1 elsewhere: the evaluator reads
-# colour, shape and motion from them, and they are a few percent of the frame. Measured (300-step continuations of
-# the 0.2.0 VAE): 5x raised motion most but lost colour without an EMA; the EMA kept colour.
+# colour, shape and motion from them, and they are a few percent of the frame. In separate 300-step continuations
+# of the 0.2.0 VAE, 5x raised motion the most but lost colour, and an EMA of the weights kept colour; 3x under the
+# EMA is this recipe's choice, not measured on its own.
 VAE_OBJECT_WEIGHT = 3.0
 VAE_EMA_DECAY = 0.998
 
