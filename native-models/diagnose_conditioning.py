@@ -20,7 +20,7 @@ import torch.nn.functional as F
 
 from hyvideo.flow import noisy_input
 from hyvideo.pipeline import HunyuanVideoModel
-from hyvideo.world.captions import MOTION_DENSE, MOTION_SHORT, composer_fields, render_caption
+from hyvideo.world.captions import MOTION_DENSE, MOTION_SHORT, _a, composer_fields, render_caption
 from hyvideo.world.scene import COLOURS
 from hyvideo.world.schema import camera_ids
 
@@ -57,11 +57,10 @@ def swap_motion(fields: dict, rng: random.Random) -> dict:
 def swap_colour(fields: dict, rng: random.Random) -> dict:
     current = fields["short"].split()[1]
     other = rng.choice([c for c in COLOURS if c != current])
-    article = "An" if other[0] in "aeiou" else "A"
     out = dict(fields)
     for key in ("short", "dense"):
         words = out[key].split(" ", 2)
-        out[key] = " ".join([article, other, words[2]])
+        out[key] = " ".join([_a(other), other, words[2]])
     return out
 
 
@@ -93,15 +92,18 @@ def main() -> None:
     latents = lat[idx]
     noise = torch.randn(latents.shape, generator=gen)
     cos, sin = model.rope(tuple(latents.shape[2:]))
+    # Text is encoded once per variant and batch; only the noise level changes below.
+    encoded = {name: [model.encode_text(prompts[s : s + 32], False) for s in range(0, len(idx), 32)]
+               for name, prompts in variants.items()}
     results: dict[str, dict[str, float]] = {}
     for sigma_value in (float(s) for s in a.sigmas.split(",")):
         row = {}
-        for name, prompts in variants.items():
+        for name in variants:
             total = 0.0
-            for s in range(0, len(idx), 32):
+            for b, s in enumerate(range(0, len(idx), 32)):
                 z, n = latents[s : s + 32], noise[s : s + 32]
                 sigma = torch.full((len(z),), sigma_value)
-                text, mask, pooled = model.encode_text(prompts[s : s + 32], False)
+                text, mask, pooled = encoded[name][b]
                 x, target = noisy_input(z, n, sigma)
                 pred = model.dit(x, sigma * 1000.0, text, mask, pooled, cos, sin, torch.full((len(z),), 1000.0))
                 total += F.mse_loss(pred, target, reduction="sum").item()

@@ -1,5 +1,6 @@
-"""Exports a trained model directory (config.json, model.safetensors and the two tokenizer files, as train.py writes to
-native-models/weights/hyvideo-small/) to the model pack the TypeScript engine loads (docs/PACK_FORMAT.md): five ONNX graphs at opset 17,
+"""Exports a trained model directory (config.json, model.safetensors, vae.safetensors and the two tokenizer files, as
+train.py writes to native-models/weights/hyvideo-small/) to the model pack the TypeScript engine loads
+(docs/PACK_FORMAT.md): five ONNX graphs at opset 17,
 the tokenizers, and manifest.json with sizes, defaults, tiling, the latent->RGB preview matrix and sha256 of
 every file. Each graph is checked against PyTorch in onnxruntime (relative error <= 1e-4) on shapes other than
 the traced ones, and the parity test vectors for the TypeScript engine are written to native-models/testvectors/.

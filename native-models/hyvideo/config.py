@@ -99,8 +99,8 @@ def official_config() -> ModelConfig:
 def small_config(vocab_llm: int = 1024, vocab_clip: int = 1024) -> ModelConfig:
     """The embedded model trained on this machine's CPU: same architecture, small sizes.
     64x64x17 video -> latent 16x5x8x8 -> 80 video tokens with patch 1x2x2. The VAE widens toward its low
-    resolutions, where the temporal up/downsampling happens and a wider block costs little: (32, 32, 64, 64) copied
-    the first latent frame forward and lost the later frames' motion (see docs/MODEL_CARD.md)."""
+    resolutions, where the temporal up/downsampling happens and a wider block costs little (32/32/64/64 until pack
+    0.3.0; the widening was not measured on its own, see docs/MODEL_CARD.md)."""
     return ModelConfig(
         dit=DiTConfig(hidden_size=128, heads_num=4, mm_double_blocks_depth=2, mm_single_blocks_depth=4,
                       rope_dim_list=(8, 12, 12), text_states_dim=128, text_states_dim_2=128),

@@ -20,6 +20,9 @@ from .modules.vae import AutoencoderKLCausal3D
 from .prompt import PromptTokenizer
 
 
+VAE_WEIGHTS = "vae.safetensors"
+
+
 class HunyuanVideoModel(torch.nn.Module):
     """All four networks plus the tokenizers; one object to train, save, export and sample."""
 
@@ -44,11 +47,14 @@ class HunyuanVideoModel(torch.nn.Module):
         return rope_3d((t // pt, h // ph, w // pw), self.cfg.dit.rope_dim_list, self.cfg.dit.rope_theta)
 
     def save(self, directory: str | Path) -> None:
-        """config.json + model.safetensors + the two tokenizer.json files: the trained weights in PyTorch form."""
+        """config.json + model.safetensors (text encoders and DiT) + vae.safetensors + the two tokenizer.json files:
+        the trained weights in PyTorch form. The VAE gets its own file so that no committed file passes 50 MB."""
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         (directory / "config.json").write_text(json.dumps(self.cfg.to_dict(), indent=1) + "\n")
-        save_file({k: v.contiguous() for k, v in self.state_dict().items()}, str(directory / "model.safetensors"))
+        state = {k: v.contiguous() for k, v in self.state_dict().items()}
+        save_file({k: v for k, v in state.items() if not k.startswith("vae.")}, str(directory / "model.safetensors"))
+        save_file({k: v for k, v in state.items() if k.startswith("vae.")}, str(directory / VAE_WEIGHTS))
         self.tokenizer.llm.save(str(directory / "tokenizer_llm.json"))
         self.tokenizer.clip.save(str(directory / "tokenizer_clip.json"))
 
@@ -58,7 +64,10 @@ class HunyuanVideoModel(torch.nn.Module):
         tok = PromptTokenizer(Tokenizer.from_file(str(directory / "tokenizer_llm.json")),
                               Tokenizer.from_file(str(directory / "tokenizer_clip.json")))
         model = HunyuanVideoModel(ModelConfig.from_dict(json.loads((directory / "config.json").read_text())), tok)
-        model.load_state_dict(load_file(str(directory / "model.safetensors")))
+        state = load_file(str(directory / "model.safetensors"))
+        if (directory / VAE_WEIGHTS).exists():  # weights written before the split hold the VAE in model.safetensors
+            state.update(load_file(str(directory / VAE_WEIGHTS)))
+        model.load_state_dict(state)
         return model.eval()
 
 

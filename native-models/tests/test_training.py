@@ -32,7 +32,8 @@ def test_quick_recipe_resumes_and_finishes(tmp_path: Path):
     assert "[resume] continuing" in second
     assert "[vae" not in second  # resumed after the VAE stage instead of starting over
     assert "[latents]" in second and "[text] step 3/3" in second and "[dit] step 4/4" in second and "[distill] step 3/3" in second
-    assert (tmp_path / "weights" / "model.safetensors").exists() and (tmp_path / "loss.png").exists()
+    assert (tmp_path / "weights" / "model.safetensors").exists() and (tmp_path / "weights" / "vae.safetensors").exists()
+    assert (tmp_path / "loss.png").exists()
     cfg = json.loads((tmp_path / "weights" / "config.json").read_text())
     assert cfg["vae"]["scaling_factor"] != 1.0  # measured from the encoded latents
     stages = {json.loads(line)["stage"] for line in (tmp_path / "work" / "losses.jsonl").read_text().splitlines()}
