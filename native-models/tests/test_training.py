@@ -38,3 +38,28 @@ def test_quick_recipe_resumes_and_finishes(tmp_path: Path):
     assert cfg["vae"]["scaling_factor"] != 1.0  # measured from the encoded latents
     stages = {json.loads(line)["stage"] for line in (tmp_path / "work" / "losses.jsonl").read_text().splitlines()}
     assert stages == {"vae", "vae_motion", "vae_gate", "text", "dit", "distill"}
+
+
+def test_inflated_vae_init_decodes_each_latent_frame_to_its_own_frames():
+    """After inflate_causal_init the decoder is per-frame: latent frame k alone makes output frames 4k-3..4k (four
+    equal frames), so the VAE starts with every latent frame holding its own part of the clip instead of leaning on
+    frame 0. A random 3D init mixes the previous latent frame into them."""
+    from train import inflate_causal_init
+    from hyvideo.config import VAEConfig
+    from hyvideo.modules.vae import AutoencoderKLCausal3D
+
+    torch.manual_seed(0)
+    cfg = VAEConfig(block_out_channels=(8, 8, 16, 16), layers_per_block=1, norm_num_groups=4)
+    z = torch.randn(1, cfg.latent_channels, 3, 2, 2)  # 3 latent frames -> 9 output frames
+    for inflated in (False, True):
+        vae = AutoencoderKLCausal3D(cfg).eval()
+        if inflated:
+            inflate_causal_init(vae)
+        with torch.no_grad():
+            out = vae.decode(z)[0]
+        spread = max((out[:, 4 * k - 3 : 4 * k + 1] - out[:, 4 * k : 4 * k + 1]).abs().max().item() for k in (1, 2))
+        if inflated:
+            assert spread < 1e-5, spread
+            assert (out[:, 4] - out[:, 8]).abs().max() > 1e-3  # different latent frames still decode differently
+        else:
+            assert spread > 1e-3, spread
