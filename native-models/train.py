@@ -17,7 +17,10 @@
   6. final     writes weights/hyvideo-small/ (config, safetensors, tokenizers) for export.py, and the loss PNG
 
 Every stage checkpoints to native-models/work/ (atomically) every few minutes; rerunning the same command
-resumes where it stopped. Usage: node build/scripts/python.mjs run native-models/train.py [--quick]"""
+resumes where it stopped. Usage: node build/scripts/python.mjs run native-models/train.py [--quick]
+
+--init-from DIR continues from trained weights instead (stages 1 and 3 skipped, the DiT trains on from DIR's); the
+shipped pack's full command sequence is in docs/MODEL_CARD.md."""
 from __future__ import annotations
 
 import argparse
@@ -27,6 +30,7 @@ import json
 import math
 import os
 import random
+import shutil
 import time
 from pathlib import Path
 from typing import Callable
@@ -67,10 +71,16 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--distill-steps", type=int, default=400)
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--train-shift", type=float, default=3.0)
+    p.add_argument("--motion-loss", type=float, default=0.0,
+                   help="weight of the frame-to-frame velocity-error term in the DiT loss (see temporal_loss)")
     p.add_argument("--precision", choices=["auto", "bf16", "fp32"], default="auto",
                    help="bf16 autocast (weights and optimizer stay fp32): ~2x faster on CPUs with AVX512-BF16 or AMX; "
                         "auto uses it where the CPU has it")
     p.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1), help="torch CPU threads")
+    p.add_argument("--init-from", type=Path, default=None,
+                   help="a weights directory to continue from: its tokenizers, VAE, text encoders and DiT are adopted "
+                        "and the VAE and text stages skipped, so the DiT stage (then distillation) trains on from it")
+    p.add_argument("--dit-lr", type=float, default=None, help="peak DiT learning rate (default DIT_LR)")
     p.add_argument("--quick", action="store_true", help="tiny sizes: checks the whole recipe end to end in minutes")
     p.add_argument("--stop-after", choices=["data", "vae", "latents", "dit", "distill"], default=None)
     p.add_argument("--resume-file", type=Path, default=HERE / "training" / "resume.pt")
@@ -205,7 +215,25 @@ def stage_data(run: Run) -> None:
     meta = [caption_fields(s) for s in vspecs], [caption_fields(s) for s in ispecs]
     (run.work / "captions.json").write_text(json.dumps({"videos": meta[0], "images": meta[1]}))
     np.savez(data_path, videos=videos, images=images)
-    print(f"[data] {len(vspecs)} videos + {len(ispecs)} images rendered, tokenizers trained in {time.time() - t0:.0f}s", flush=True)
+    made = "rendered, tokenizers kept" if tokenizers_given else "rendered, tokenizers trained"
+    print(f"[data] {len(vspecs)} videos + {len(ispecs)} images {made} in {time.time() - t0:.0f}s", flush=True)
+
+
+def adopt_tokenizers(run: Run, weights: Path) -> None:
+    """Token ids must mean what the adopted text encoders learned, so the weights' own tokenizers replace any
+    trained here (the captions and renders do not depend on them)."""
+    run.work.mkdir(parents=True, exist_ok=True)
+    for name in ("tokenizer_llm.json", "tokenizer_clip.json"):
+        shutil.copyfile(weights / name, run.work / name)
+
+
+def adopted_state(a: argparse.Namespace, model: HunyuanVideoModel) -> dict:
+    """A checkpoint state that starts from a weights directory: VAE and text stages marked done."""
+    trained = HunyuanVideoModel.load(a.init_from)
+    model.cfg.vae.scaling_factor = trained.cfg.vae.scaling_factor
+    print(f"[init] continuing from {a.init_from}", flush=True)
+    return {"model": trained.state_dict(), "scaling_factor": trained.cfg.vae.scaling_factor,
+            "vae_step": a.vae_steps, "vae_motion_step": a.vae_motion_steps, "text_step": a.text_steps}
 
 
 def load_tokenizer(run: Run) -> PromptTokenizer:
@@ -401,7 +429,8 @@ def stage_latents(run: Run, model: HunyuanVideoModel, state: dict) -> None:
     videos = encode_all(data["videos"])
     images = encode_all(data["images"])
     # Unit-variance latents for the DiT, like the official 0.476986 (spec §4.6): scaling = 1 / std.
-    scaling = float(1.0 / torch.cat([videos.flatten(), images.flatten()]).std())
+    # An adopted VAE (--init-from) keeps the scaling its DiT was trained with.
+    scaling = state.get("scaling_factor") or float(1.0 / torch.cat([videos.flatten(), images.flatten()]).std())
     model.cfg.vae.scaling_factor = scaling
     torch.save({"videos": videos * scaling, "images": images * scaling, "scaling_factor": scaling}, path)
     state["scaling_factor"] = scaling
@@ -430,6 +459,16 @@ def dit_forward(model: HunyuanVideoModel, dit, latents: torch.Tensor, prompts: l
     x, target = noisy_input(latents, noise, sigma)
     cos, sin = model.rope(tuple(latents.shape[2:]))
     return dit(x, sigma * 1000.0, text, mask, pooled, cos, sin, guidance), target, (text, mask, pooled)
+
+
+def temporal_loss(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Mean squared change of the velocity error from one latent frame to the next.
+
+    Camera moves and object motion live in what changes between frames; in the plain loss they are a small part of
+    the error next to each frame's texture and colour. This term leaves the optimum unchanged (both terms are
+    minimised by the conditional mean) but weights the errors that differ across frames more."""
+    err = pred - target
+    return (err[:, :, 1:] - err[:, :, :-1]).pow(2).mean()
 
 
 def ema_update(ema: torch.nn.Module, live: torch.nn.Module, decay: float) -> None:
@@ -500,7 +539,8 @@ def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
     trainable = [model.dit, model.llm, model.clip]
     heads = attribute_heads(model, state)
     params = [p for m in trainable for p in m.parameters()] + list(heads.parameters())
-    opt = torch.optim.AdamW(params, lr=DIT_LR, weight_decay=0.01)
+    peak_lr = a.dit_lr or DIT_LR
+    opt = torch.optim.AdamW(params, lr=peak_lr, weight_decay=0.01)
     if "dit_opt" in state:
         opt.load_state_dict(state["dit_opt"])
     ema = state.get("ema")
@@ -521,12 +561,15 @@ def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
         sigma = training_sigmas(a.batch, a.train_shift, gen)
         noise = torch.randn(latents.shape, generator=gen)
         for g in opt.param_groups:
-            g["lr"] = lr_at(step, a.dit_steps, DIT_LR, warmup=200)
+            g["lr"] = lr_at(step, a.dit_steps, peak_lr, warmup=200)
         with autocast(run):
             pred, target, (text, mask, pooled) = dit_forward(model, model.dit, latents, prompts, image, sigma, noise, g1000)
         flow = F.mse_loss(pred.float(), target)
         aux, _ = heads.loss(text.float(), mask, pooled.float(), labels)
-        optimizer_step(opt, flow + AUX_WEIGHT * aux, params)
+        loss = flow + AUX_WEIGHT * aux
+        if a.motion_loss and not image:
+            loss = loss + a.motion_loss * temporal_loss(pred.float(), target)
+        optimizer_step(opt, loss, params)
         ema_update(ema_model, torch.nn.ModuleList(trainable), 0.999 if step > 500 else 0.99)
         step += 1
         recent["image" if image else "video"].append(flow.item())
@@ -588,10 +631,11 @@ def stage_distill(run: Run, model: HunyuanVideoModel, state: dict) -> None:
             g["lr"] = lr_at(step, a.distill_steps, 1e-4, warmup=50)
         with autocast(run):
             pred = student(x, t, text, mask, pooled, cos, sin, w * 1000.0)
-        loss = F.mse_loss(pred.float(), target)
+        mse = F.mse_loss(pred.float(), target)
+        loss = mse + a.motion_loss * temporal_loss(pred.float(), target) if a.motion_loss and not image else mse
         optimizer_step(opt, loss, student.parameters())
         step += 1
-        recent.append(loss.item())
+        recent.append(mse.item())
         if step % 20 == 0 or step == a.distill_steps:
             run.log_loss("distill", step, float(np.mean(recent)))
             print(f"[distill] step {step}/{a.distill_steps} loss {np.mean(recent):.4f}", flush=True)
@@ -658,12 +702,16 @@ def main() -> None:
     run = Run(a)
     t_start = time.time()
     restore_resume(run)
+    if a.init_from is not None:
+        adopt_tokenizers(run, a.init_from)
     stage_data(run)
     if a.stop_after == "data":
         return
     tok = load_tokenizer(run)
     model = HunyuanVideoModel(model_config(tok), tok)
     state = run.load() or {}
+    if a.init_from is not None and "model" not in state:
+        state = adopted_state(a, model)
     if "model" in state:
         if "scaling_factor" in state:
             model.cfg.vae.scaling_factor = state["scaling_factor"]

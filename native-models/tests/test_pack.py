@@ -94,7 +94,9 @@ def test_saved_vectors_are_the_references(model):
     """The TypeScript parity tests replay these files: they must come from the shipped weights."""
     text = load_file(str(VECTORS / "text.safetensors"))
     states, _, pooled = model.encode_text([json.loads((VECTORS / "vectors.json").read_text())["prompt"]])
-    assert torch.allclose(text["text_states"], states[0], rtol=1e-5, atol=1e-6)
-    assert torch.allclose(text["pooled"], pooled[0], rtol=1e-5, atol=1e-6)
+    # Relative to the largest value, not elementwise: the vectors were written on a CPU with AVX512, and other CPUs'
+    # kernels round differently (3e-5 on states up to ~40 on a 2-core EPYC without it); other weights differ by O(1).
+    assert rel_err(states[0].numpy(), text["text_states"].numpy()) < 1e-5
+    assert rel_err(pooled[0].numpy(), text["pooled"].numpy()) < 1e-5
     dec = load_file(str(VECTORS / "vae_decode.safetensors"))
     assert rel_err(model.vae.decode(dec["latents"]).numpy(), dec["video"].numpy()) < 1e-5

@@ -63,3 +63,34 @@ def test_inflated_vae_init_decodes_each_latent_frame_to_its_own_frames():
             assert (out[:, 4] - out[:, 8]).abs().max() > 1e-3  # different latent frames still decode differently
         else:
             assert spread > 1e-3, spread
+
+
+def test_temporal_loss_sees_only_what_changes_between_frames():
+    """An error that is the same in every latent frame costs nothing; one that differs from frame to frame does."""
+    from train import temporal_loss
+
+    torch.manual_seed(0)
+    target = torch.randn(2, 16, 5, 4, 4)
+    same_every_frame = torch.randn(2, 16, 1, 4, 4).expand(-1, -1, 5, -1, -1)
+    assert temporal_loss(target + same_every_frame, target).item() < 1e-12
+    drifting = torch.linspace(0, 1, 5).view(1, 1, 5, 1, 1) * torch.ones(2, 16, 5, 4, 4)
+    assert abs(temporal_loss(target + drifting, target).item() - 0.25 ** 2) < 1e-6
+
+
+def test_init_from_trained_weights_continues_with_their_tokenizers_and_vae(tmp_path: Path):
+    """--init-from adopts a weights directory: the VAE and text stages are skipped, the latents keep its scaling,
+    and the DiT stage trains on from its weights (with the frame-to-frame loss term on)."""
+    first = tmp_path / "first"
+    run_train(first)
+    trained = first / "weights"
+    out = run_train(tmp_path, "--init-from", str(trained), "--motion-loss", "1")
+    assert "[init] continuing" in out and "[vae" not in out and "[text]" not in out
+    assert "[dit] step 4/4" in out and "[distill] step 3/3" in out
+    for name in ("tokenizer_llm.json", "tokenizer_clip.json"):
+        assert (tmp_path / "work" / name).read_bytes() == (trained / name).read_bytes()
+    before = json.loads((trained / "config.json").read_text())["vae"]["scaling_factor"]
+    after = json.loads((tmp_path / "weights" / "config.json").read_text())["vae"]["scaling_factor"]
+    assert after == before
+    from safetensors.torch import load_file
+    assert torch.equal(load_file(str(trained / "vae.safetensors"))["vae.encoder.conv_in.conv.weight"],
+                       load_file(str(tmp_path / "weights" / "vae.safetensors"))["vae.encoder.conv_in.conv.weight"])
