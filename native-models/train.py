@@ -232,7 +232,7 @@ def adopted_state(a: argparse.Namespace, model: HunyuanVideoModel) -> dict:
     trained = HunyuanVideoModel.load(a.init_from)
     model.cfg.vae.scaling_factor = trained.cfg.vae.scaling_factor
     print(f"[init] continuing from {a.init_from}", flush=True)
-    return {"model": trained.state_dict(), "scaling_factor": trained.cfg.vae.scaling_factor,
+    return {"model": trained.state_dict(), "scaling_factor": trained.cfg.vae.scaling_factor, "init_from": str(a.init_from),
             "vae_step": a.vae_steps, "vae_motion_step": a.vae_motion_steps, "text_step": a.text_steps}
 
 
@@ -703,6 +703,10 @@ def main() -> None:
     t_start = time.time()
     restore_resume(run)
     if a.init_from is not None:
+        earlier = run.load()
+        if earlier is not None and "init_from" not in earlier:
+            # Resuming a from-scratch run here would quietly ignore --init-from (and overwrite its tokenizers).
+            raise SystemExit(f"--init-from: {run.work} holds a run that did not start from weights; use a fresh --work")
         adopt_tokenizers(run, a.init_from)
     stage_data(run)
     if a.stop_after == "data":

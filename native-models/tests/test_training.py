@@ -83,6 +83,11 @@ def test_init_from_trained_weights_continues_with_their_tokenizers_and_vae(tmp_p
     first = tmp_path / "first"
     run_train(first)
     trained = first / "weights"
+    # A work folder holding a from-scratch run is refused rather than resumed with --init-from ignored.
+    cmd = [sys.executable, str(HERE / "train.py"), "--quick", "--work", str(first / "work"), "--init-from", str(trained)]
+    refused = subprocess.run(cmd, cwd=HERE, capture_output=True, text=True, timeout=600,
+                             env={"OPENBLAS_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"})
+    assert refused.returncode != 0 and "use a fresh --work" in refused.stderr
     out = run_train(tmp_path, "--init-from", str(trained), "--motion-loss", "1")
     assert "[init] continuing" in out and "[vae" not in out and "[text]" not in out
     assert "[dit] step 4/4" in out and "[distill] step 3/3" in out
