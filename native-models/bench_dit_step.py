@@ -1,0 +1,64 @@
+"""Cost of one DiT training step (text encoders, DiT forward and backward, AdamW) at several DiT widths, side by
+side in one process (alternating, so the machine's noise hits every width alike): what a wider DiT would cost the
+recipe before anyone trains one. Random latents at the recipe's shape; the text is the held-out prompts.
+
+Usage: node build/scripts/python.mjs run native-models/bench_dit_step.py [--widths 128:4,192:6] [--reps 4]"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import time
+from pathlib import Path
+
+import torch
+
+from hyvideo.flow import noisy_input
+from hyvideo.pipeline import HunyuanVideoModel
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--widths", default="128:4,192:6", help="hidden:heads pairs (head dim 32 keeps the RoPE split)")
+    p.add_argument("--reps", type=int, default=4, help="timed steps per width after one warm-up step")
+    p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--threads", type=int, default=2)
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    base = HunyuanVideoModel.load(HERE / "weights" / "hyvideo-small")
+    items = json.loads((HERE / "hyvideo" / "world" / "heldout.json").read_text())["prompts"]
+    prompts = [items[i % len(items)]["prompt"] for i in range(a.batch)]
+    runs = {}
+    for pair in a.widths.split(","):
+        hidden, heads = (int(v) for v in pair.split(":"))
+        cfg = dataclasses.replace(base.cfg, dit=dataclasses.replace(base.cfg.dit, hidden_size=hidden, heads_num=heads))
+        model = HunyuanVideoModel(cfg, base.tokenizer).train()
+        runs[hidden] = (model, torch.optim.AdamW(model.parameters(), lr=1e-4), [])
+    latents = torch.randn(a.batch, 16, 5, 8, 8)
+    noise, sigma = torch.randn_like(latents), torch.rand(a.batch)
+    for rep in range(a.reps + 1):
+        for model, opt, times in runs.values():
+            t0 = time.perf_counter()
+            text, mask, pooled = model.encode_text(prompts, False)
+            x, target = noisy_input(latents, noise, sigma)
+            cos, sin = model.rope((5, 8, 8))
+            pred = model.dit(x, sigma * 1000.0, text, mask, pooled, cos, sin, torch.full((a.batch,), 1000.0))
+            opt.zero_grad()
+            (pred - target).pow(2).mean().backward()
+            opt.step()
+            if rep:
+                times.append(time.perf_counter() - t0)
+    first = None
+    for hidden, (model, _, times) in runs.items():
+        mean = sum(times) / len(times)
+        first = first or mean
+        params = sum(p.numel() for p in model.dit.parameters()) / 1e6
+        print(f"DiT hidden {hidden}: {params:.2f} M parameters, {mean:.2f} s per step ({mean / first:.2f}x), "
+              f"batch {a.batch}, {a.threads} threads, mean of {a.reps}")
+
+
+if __name__ == "__main__":
+    main()
