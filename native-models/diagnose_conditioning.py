@@ -20,7 +20,7 @@ import torch.nn.functional as F
 
 from hyvideo.flow import noisy_input
 from hyvideo.pipeline import HunyuanVideoModel
-from hyvideo.world.captions import MOTION_DENSE, MOTION_SHORT, _a, composer_fields, render_caption
+from hyvideo.world.captions import MOTION_DENSE, MOTION_SHORT, article, composer_fields, render_caption
 from hyvideo.world.scene import COLOURS
 from hyvideo.world.schema import camera_ids
 
@@ -60,7 +60,7 @@ def swap_colour(fields: dict, rng: random.Random) -> dict:
     out = dict(fields)
     for key in ("short", "dense"):
         words = out[key].split(" ", 2)
-        out[key] = " ".join([_a(other), other, words[2]])
+        out[key] = " ".join([article(other), other, words[2]])
     return out
 
 

@@ -19,8 +19,8 @@
 Every stage checkpoints to native-models/work/ (atomically) every few minutes; rerunning the same command
 resumes where it stopped. Usage: node build/scripts/python.mjs run native-models/train.py [--quick]
 
---init-from DIR continues from trained weights instead (stages 1 and 3 skipped, the DiT trains on from DIR's); the
-shipped pack's full command sequence is in docs/MODEL_CARD.md."""
+--init-from DIR continues from trained weights instead (stages 1 and 3 skipped, the DiT trains on from DIR's), in a
+fresh --work folder; docs/MODEL_CARD.md has the trial run that way."""
 from __future__ import annotations
 
 import argparse
@@ -227,10 +227,9 @@ def adopt_tokenizers(run: Run, weights: Path) -> None:
         shutil.copyfile(weights / name, run.work / name)
 
 
-def adopted_state(a: argparse.Namespace, model: HunyuanVideoModel) -> dict:
+def adopted_state(a: argparse.Namespace) -> dict:
     """A checkpoint state that starts from a weights directory: VAE and text stages marked done."""
     trained = HunyuanVideoModel.load(a.init_from)
-    model.cfg.vae.scaling_factor = trained.cfg.vae.scaling_factor
     print(f"[init] continuing from {a.init_from}", flush=True)
     return {"model": trained.state_dict(), "scaling_factor": trained.cfg.vae.scaling_factor, "init_from": str(a.init_from),
             "vae_step": a.vae_steps, "vae_motion_step": a.vae_motion_steps, "text_step": a.text_steps}
@@ -702,9 +701,9 @@ def main() -> None:
     run = Run(a)
     t_start = time.time()
     restore_resume(run)
+    state = run.load() or {}
     if a.init_from is not None:
-        earlier = run.load()
-        if earlier is not None and "init_from" not in earlier:
+        if state and "init_from" not in state:
             # Resuming a from-scratch run here would quietly ignore --init-from (and overwrite its tokenizers).
             raise SystemExit(f"--init-from: {run.work} holds a run that did not start from weights; use a fresh --work")
         adopt_tokenizers(run, a.init_from)
@@ -713,9 +712,8 @@ def main() -> None:
         return
     tok = load_tokenizer(run)
     model = HunyuanVideoModel(model_config(tok), tok)
-    state = run.load() or {}
     if a.init_from is not None and "model" not in state:
-        state = adopted_state(a, model)
+        state = adopted_state(a)
     if "model" in state:
         if "scaling_factor" in state:
             model.cfg.vae.scaling_factor = state["scaling_factor"]

@@ -41,7 +41,7 @@ _TONE_HUES = [(0.04, "rust"), (0.11, "brown"), (0.19, "olive"), (0.45, "sage"), 
 _TRAILING = re.compile(r"[.!?\s]+$")
 
 
-def _a(word: str) -> str:
+def article(word: str) -> str:
     return "An" if word[:1] in "aeiou" else "A"
 
 
@@ -69,13 +69,13 @@ def caption_fields(spec: ClipSpec) -> tuple[dict[str, str], str | None]:
     t0, t1 = (_tone_word(t) for t in spec.bg_tones)
     tones = f"{t0} and {t1} tones" if t0 != t1 else f"{t0} tones"
     if spec.camera is None:
-        short = f"{_a(m.colour)} {m.colour} {m.shape}"
+        short = f"{article(m.colour)} {m.colour} {m.shape}"
         extra = f" and a small {second.colour} {second.shape}" if second else ""
         dense = f"{short}{extra} on a {BACKGROUND_WORD[spec.background]} background, with {_FENCE}."
     else:
-        short = f"{_a(m.colour)} {m.colour} {m.shape} {MOTION_SHORT[m.motion]}"
+        short = f"{article(m.colour)} {m.colour} {m.shape} {MOTION_SHORT[m.motion]}"
         extra = f" while a small {second.colour} {second.shape} {MOTION_DENSE[second.motion]}" if second else ""
-        dense = (f"{_a(m.colour)} {m.colour} {m.shape} {MOTION_DENSE[m.motion]} over {BACKGROUND_PHRASE[spec.background]}"
+        dense = (f"{article(m.colour)} {m.colour} {m.shape} {MOTION_DENSE[m.motion]} over {BACKGROUND_PHRASE[spec.background]}"
                  f"{extra}, with {_FENCE}. {camera_sentence(spec.camera)}")
     values = {
         "short": short,
