@@ -33,8 +33,8 @@ def load_model(work: Path, weights: Path | None) -> HunyuanVideoModel:
     import train  # the recipe's own tokenizer and config helpers, so the checkpoint loads exactly as it trains
 
     tok = train.load_tokenizer(argparse.Namespace(work=work))  # type: ignore[arg-type]
-    model = HunyuanVideoModel(train.model_config(tok), tok)
     state = torch.load(work / "checkpoint.pt", map_location="cpu", weights_only=False)
+    model = HunyuanVideoModel(train.model_config(tok, state.get("dit_width")), tok)
     model.load_state_dict(state["model"])
     if "teacher" in state:  # distillation started: the model's text encoders are the EMA ones; score the teacher
         model.dit.load_state_dict(state["teacher"])

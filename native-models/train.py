@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import dataclasses
 import functools
 import json
 import math
@@ -81,6 +82,9 @@ def parse_args() -> argparse.Namespace:
                    help="a weights directory to continue from: its tokenizers, VAE, text encoders and DiT are adopted "
                         "and the VAE and text stages skipped, so the DiT stage (then distillation) trains on from it")
     p.add_argument("--dit-lr", type=float, default=None, help="peak DiT learning rate (default DIT_LR)")
+    p.add_argument("--dit-width", type=parse_width, default=None, metavar="HIDDEN:HEADS",
+                   help="DiT hidden size and heads (default 128:4; keep the head dim at 32, the RoPE split's sum). With "
+                        "--init-from, a width other than the weights' trains a fresh DiT on their VAE and text encoders")
     p.add_argument("--quick", action="store_true", help="tiny sizes: checks the whole recipe end to end in minutes")
     p.add_argument("--stop-after", choices=["data", "vae", "latents", "dit", "distill"], default=None)
     p.add_argument("--resume-file", type=Path, default=HERE / "training" / "resume.pt")
@@ -91,6 +95,13 @@ def parse_args() -> argparse.Namespace:
                    help="write weights/hyvideo-small from the latest checkpoint (EMA text encoders and DiT while in the "
                         "DiT stage) without training further: a partially trained model to export and evaluate")
     return p.parse_args()
+
+
+def parse_width(text: str) -> tuple[int, int]:
+    hidden, heads = (int(v) for v in text.split(":"))
+    if hidden % heads or hidden // heads != 32:
+        raise argparse.ArgumentTypeError(f"{text}: hidden / heads must be 32 (the RoPE split 8+12+12)")
+    return hidden, heads
 
 
 def map_tensors(value, fn):
@@ -227,12 +238,17 @@ def adopt_tokenizers(run: Run, weights: Path) -> None:
         shutil.copyfile(weights / name, run.work / name)
 
 
-def adopted_state(a: argparse.Namespace) -> dict:
-    """A checkpoint state that starts from a weights directory: VAE and text stages marked done."""
+def adopted_state(a: argparse.Namespace, model: HunyuanVideoModel) -> dict:
+    """A checkpoint state that starts from a weights directory: VAE and text stages marked done. Its DiT is adopted
+    too when `model`'s DiT has the same sizes; otherwise `model`'s freshly initialised DiT stays."""
     trained = HunyuanVideoModel.load(a.init_from)
-    print(f"[init] continuing from {a.init_from}", flush=True)
-    return {"model": trained.state_dict(), "scaling_factor": trained.cfg.vae.scaling_factor, "init_from": str(a.init_from),
-            "vae_step": a.vae_steps, "vae_motion_step": a.vae_motion_steps, "text_step": a.text_steps}
+    same_dit = trained.cfg.dit == model.cfg.dit
+    adopted = {k: v for k, v in trained.state_dict().items() if same_dit or not k.startswith("dit.")}
+    print(f"[init] continuing from {a.init_from}" + ("" if same_dit else " (its VAE and text encoders; a fresh DiT)"),
+          flush=True)
+    return {"model": {**model.state_dict(), **adopted}, "scaling_factor": trained.cfg.vae.scaling_factor,
+            "init_from": str(a.init_from), "vae_step": a.vae_steps, "vae_motion_step": a.vae_motion_steps,
+            "text_step": a.text_steps}
 
 
 def load_tokenizer(run: Run) -> PromptTokenizer:
@@ -241,8 +257,13 @@ def load_tokenizer(run: Run) -> PromptTokenizer:
                            Tokenizer.from_file(str(run.work / "tokenizer_clip.json")))
 
 
-def model_config(tok: PromptTokenizer) -> ModelConfig:
-    return small_config(vocab_llm=tok.llm.get_vocab_size(), vocab_clip=tok.clip.get_vocab_size())
+def model_config(tok: PromptTokenizer, dit_width: tuple[int, int] | list[int] | None = None) -> ModelConfig:
+    """The recipe's sizes; `dit_width` (hidden, heads) overrides the DiT's width (a checkpoint records it)."""
+    cfg = small_config(vocab_llm=tok.llm.get_vocab_size(), vocab_clip=tok.clip.get_vocab_size())
+    if dit_width is None:
+        return cfg
+    hidden, heads = dit_width
+    return dataclasses.replace(cfg, dit=dataclasses.replace(cfg.dit, hidden_size=hidden, heads_num=heads))
 
 
 def to_video_tensor(batch_uint8: np.ndarray) -> torch.Tensor:
@@ -476,6 +497,7 @@ def ema_update(ema: torch.nn.Module, live: torch.nn.Module, decay: float) -> Non
             pe.lerp_(pl, 1 - decay)
 
 
+DEFAULT_DIT_WIDTH = (small_config().dit.hidden_size, small_config().dit.heads_num)
 IMAGE_EVERY = 6  # every 6th DiT batch is stills (image-video joint training); the rest teach motion and camera
 AUX_WEIGHT = 0.1  # attribute heads' cross-entropy next to the flow-matching loss (text_supervision.py)
 # Peak DiT learning rate. Measured on the 0.2.0 latents, 400 steps from scratch at batch 32: 1e-3 reached a held-out
@@ -711,9 +733,16 @@ def main() -> None:
     if a.stop_after == "data":
         return
     tok = load_tokenizer(run)
-    model = HunyuanVideoModel(model_config(tok), tok)
+    recorded = state.get("dit_width") if "model" in state else None
+    if a.dit_width is not None and "model" in state and tuple(recorded or DEFAULT_DIT_WIDTH) != a.dit_width:
+        raise SystemExit(f"--dit-width: {run.work} holds a run with DiT width {recorded or DEFAULT_DIT_WIDTH}; "
+                         "use a fresh --work")
+    width = a.dit_width or recorded
+    model = HunyuanVideoModel(model_config(tok, width), tok)
     if a.init_from is not None and "model" not in state:
-        state = adopted_state(a)
+        state = adopted_state(a, model)
+    if width is not None:
+        state["dit_width"] = list(width)
     if "model" in state:
         if "scaling_factor" in state:
             model.cfg.vae.scaling_factor = state["scaling_factor"]

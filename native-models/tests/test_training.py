@@ -99,3 +99,17 @@ def test_init_from_trained_weights_continues_with_their_tokenizers_and_vae(tmp_p
     from safetensors.torch import load_file
     assert torch.equal(load_file(str(trained / "vae.safetensors"))["vae.encoder.conv_in.conv.weight"],
                        load_file(str(tmp_path / "weights" / "vae.safetensors"))["vae.encoder.conv_in.conv.weight"])
+    # A different DiT width keeps the adopted VAE and text encoders and trains a fresh DiT of that width; the work
+    # folder records the width, so resuming it with another width is refused.
+    wide = tmp_path / "wide"
+    out = run_train(wide, "--init-from", str(trained), "--dit-width", "64:2")
+    assert "a fresh DiT" in out and "[dit] step 4/4" in out and "[distill] step 3/3" in out
+    cfg = json.loads((wide / "weights" / "config.json").read_text())
+    assert (cfg["dit"]["hidden_size"], cfg["dit"]["heads_num"]) == (64, 2)
+    assert torch.equal(load_file(str(trained / "vae.safetensors"))["vae.decoder.conv_out.conv.weight"],
+                       load_file(str(wide / "weights" / "vae.safetensors"))["vae.decoder.conv_out.conv.weight"])
+    assert load_file(str(wide / "weights" / "model.safetensors"))["dit.img_in.proj.weight"].shape[0] == 64
+    cmd = [sys.executable, str(HERE / "train.py"), "--quick", "--work", str(wide / "work"), "--dit-width", "96:3"]
+    refused = subprocess.run(cmd, cwd=HERE, capture_output=True, text=True, timeout=600,
+                             env={"OPENBLAS_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"})
+    assert refused.returncode != 0 and "DiT width [64, 2]" in refused.stderr

@@ -1,0 +1,94 @@
+"""At which noise level does a generation lose the camera move (or the object's motion)?
+
+Renders each held-out prompt's clip, encodes it with the VAE, noises it to a point sigma_i of the sampler's own
+schedule and lets the model finish the remaining steps from there with the prompt's caption (SDEdit-style). Starting
+at sigma 1 is plain generation; starting low keeps what the render already shows. Where the scores fall between two
+starting points is where the model fails to carry the motion through its denoising, which says which noise levels
+the training should spend its steps on. The same noise and prompts for every starting point, so the rows compare
+within one run.
+
+Usage: node build/scripts/python.mjs run native-models/diagnose_denoising.py [--weights DIR] [--starts 0.3,0.5,0.7,0.85,1]
+       [--seeds 1] [--steps N --shift S --guidance G]"""
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from hyvideo.flow import euler_step, sigma_schedule
+from hyvideo.pipeline import HunyuanVideoModel, seeded_noise, to_uint8
+from hyvideo.world.evaluate import evaluate_videos
+from hyvideo.world.heldout import HELDOUT, heldout_records, heldout_spec
+from hyvideo.world.render import render_clip
+
+HERE = Path(__file__).resolve().parent
+
+
+def first_step_at_or_below(sigmas: torch.Tensor, start: float) -> int:
+    """Index of the first schedule point whose sigma is <= start (the schedule runs from 1 down to 0)."""
+    return int(torch.nonzero(sigmas <= start + 1e-6)[0])
+
+
+@torch.no_grad()
+def finish_from(model: HunyuanVideoModel, z0: torch.Tensor, noise: torch.Tensor, cond: tuple, sigmas: torch.Tensor,
+                first: int, guidance: float) -> np.ndarray:
+    """Noise the clean latents to sigmas[first] and run the Euler steps from there; -> uint8 video [T, H, W, 3]."""
+    s0 = float(sigmas[first])
+    x = (1 - s0) * z0 + s0 * noise
+    cos, sin = model.rope(tuple(z0.shape[2:]))
+    g = torch.tensor([guidance * 1000.0]) if model.cfg.dit.guidance_embed else None
+    for i in range(first, len(sigmas) - 1):
+        v = model.dit(x, sigmas[i : i + 1] * 1000.0, cond[0], None, cond[2], cos, sin, g)
+        x = euler_step(x, v, float(sigmas[i]), float(sigmas[i + 1]))
+    return to_uint8(model.vae.decode(x / model.cfg.vae.scaling_factor)[0]).numpy()
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--weights", type=Path, default=HERE / "weights" / "hyvideo-small")
+    p.add_argument("--pack", type=Path, default=HERE / "packs" / "hyvideo-small", help="where the sampler defaults come from")
+    p.add_argument("--starts", default="0.3,0.5,0.7,0.85,1", help="starting sigmas (each rounded down to a schedule point)")
+    p.add_argument("--seeds", type=int, default=1)
+    p.add_argument("--steps", type=int, default=None)
+    p.add_argument("--shift", type=float, default=None)
+    p.add_argument("--guidance", type=float, default=None)
+    a = p.parse_args()
+    torch.set_num_threads(2)
+    defaults = json.loads((a.pack / "manifest.json").read_text())["defaults"]
+    steps = a.steps or defaults["steps"]
+    shift = a.shift if a.shift is not None else defaults["shift"]
+    guidance = a.guidance if a.guidance is not None else defaults["guidance"]
+    model = HunyuanVideoModel.load(a.weights)
+    sigmas = sigma_schedule(steps, shift)
+    firsts = sorted({first_step_at_or_below(sigmas, float(s)) for s in a.starts.split(",")}, reverse=True)
+    records = {r["id"]: r for r in heldout_records()}
+    videos: dict[int, list[np.ndarray]] = {f: [] for f in firsts}
+    expected = []
+    t0 = time.time()
+    for prompt in HELDOUT:
+        record = records[prompt.id]
+        clip = render_clip(heldout_spec(prompt), defaults["frames"], defaults["height"], defaults["width"])
+        video = torch.from_numpy(clip).permute(3, 0, 1, 2)[None].float() / 127.5 - 1.0
+        with torch.no_grad():
+            z0 = model.vae.encode(video)[0] * model.cfg.vae.scaling_factor
+            cond = model.encode_text([record["prompt"]])
+        for seed in range(a.seeds):
+            expected.append(record)
+            noise = seeded_noise(tuple(z0.shape[1:]), seed)
+            for first in firsts:
+                videos[first].append(finish_from(model, z0, noise, cond, sigmas, first, guidance))
+    print(f"{len(HELDOUT)} held-out prompts x {a.seeds} seeds, {steps} steps, shift {shift}, guidance {guidance}, "
+          f"{a.weights} ({time.time() - t0:.0f} s)\n")
+    print("| start sigma | steps run | colour | shape | motion | camera |\n|---|---|---|---|---|---|")
+    for first in firsts:
+        acc = evaluate_videos(videos[first], expected)["accuracy"]
+        print(f"| {float(sigmas[first]):.3f} | {steps - first} | "
+              + " | ".join(f"{100 * acc[k]:.1f}%" for k in ("colour", "shape", "motion", "camera")) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
