@@ -7,8 +7,11 @@ starting points is where the model fails to carry the motion through its denoisi
 the training should spend its steps on. The same noise and prompts for every starting point, so the rows compare
 within one run.
 
+With --one-step the model is called once at the starting point and its clean estimate x0 = x - sigma * v is decoded
+and scored instead: whether a single prediction keeps the motion its input shows.
+
 Usage: node build/scripts/python.mjs run native-models/diagnose_denoising.py [--weights DIR] [--starts 0.3,0.5,0.7,0.85,1]
-       [--seeds 1] [--steps N --shift S --guidance G]"""
+       [--seeds 1] [--steps N --shift S --guidance G] [--one-step]"""
 from __future__ import annotations
 
 import argparse
@@ -35,14 +38,18 @@ def first_step_at_or_below(sigmas: torch.Tensor, start: float) -> int:
 
 @torch.no_grad()
 def finish_from(model: HunyuanVideoModel, z0: torch.Tensor, noise: torch.Tensor, cond: tuple, sigmas: torch.Tensor,
-                first: int, guidance: float) -> np.ndarray:
-    """Noise the clean latents to sigmas[first] and run the Euler steps from there; -> uint8 video [T, H, W, 3]."""
+                first: int, guidance: float, one_step: bool = False) -> np.ndarray:
+    """Noise the clean latents to sigmas[first] and run the Euler steps from there (or, one_step, take the clean
+    estimate of a single call); -> uint8 video [T, H, W, 3]."""
     s0 = float(sigmas[first])
     x = (1 - s0) * z0 + s0 * noise
     cos, sin = model.rope(tuple(z0.shape[2:]))
     g = torch.tensor([guidance * 1000.0]) if model.cfg.dit.guidance_embed else None
     for i in range(first, len(sigmas) - 1):
         v = model.dit(x, sigmas[i : i + 1] * 1000.0, cond[0], None, cond[2], cos, sin, g)
+        if one_step:
+            x = x - float(sigmas[i]) * v
+            break
         x = euler_step(x, v, float(sigmas[i]), float(sigmas[i + 1]))
     return to_uint8(model.vae.decode(x / model.cfg.vae.scaling_factor)[0]).numpy()
 
@@ -56,6 +63,7 @@ def main() -> None:
     p.add_argument("--steps", type=int, default=None)
     p.add_argument("--shift", type=float, default=None)
     p.add_argument("--guidance", type=float, default=None)
+    p.add_argument("--one-step", action="store_true", help="score the clean estimate of one call at each start")
     a = p.parse_args()
     torch.set_num_threads(2)
     defaults = json.loads((a.pack / "manifest.json").read_text())["defaults"]
@@ -80,13 +88,13 @@ def main() -> None:
             expected.append(record)
             noise = seeded_noise(tuple(z0.shape[1:]), seed)
             for first in firsts:
-                videos[first].append(finish_from(model, z0, noise, cond, sigmas, first, guidance))
+                videos[first].append(finish_from(model, z0, noise, cond, sigmas, first, guidance, a.one_step))
     print(f"{len(HELDOUT)} held-out prompts x {a.seeds} seeds, {steps} steps, shift {shift}, guidance {guidance}, "
-          f"{a.weights} ({time.time() - t0:.0f} s)\n")
+          f"{a.weights}{', one step' if a.one_step else ''} ({time.time() - t0:.0f} s)\n")
     print("| start sigma | steps run | colour | shape | motion | camera |\n|---|---|---|---|---|---|")
     for first in firsts:
         acc = evaluate_videos(videos[first], expected)["accuracy"]
-        print(f"| {float(sigmas[first]):.3f} | {steps - first} | "
+        print(f"| {float(sigmas[first]):.3f} | {1 if a.one_step else steps - first} | "
               + " | ".join(f"{100 * acc[k]:.1f}%" for k in ("colour", "shape", "motion", "camera")) + " |", flush=True)
 
 
