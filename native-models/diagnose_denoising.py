@@ -15,13 +15,13 @@ Usage: node build/scripts/python.mjs run native-models/diagnose_denoising.py [--
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 
 import numpy as np
 import torch
 
+from evaluate_model import sampler_settings
 from hyvideo.flow import euler_step, sigma_schedule
 from hyvideo.pipeline import HunyuanVideoModel, seeded_noise, to_uint8
 from hyvideo.world.evaluate import evaluate_videos
@@ -66,10 +66,7 @@ def main() -> None:
     p.add_argument("--one-step", action="store_true", help="score the clean estimate of one call at each start")
     a = p.parse_args()
     torch.set_num_threads(2)
-    defaults = json.loads((a.pack / "manifest.json").read_text())["defaults"]
-    steps = a.steps or defaults["steps"]
-    shift = a.shift if a.shift is not None else defaults["shift"]
-    guidance = a.guidance if a.guidance is not None else defaults["guidance"]
+    defaults, steps, shift, guidance = sampler_settings(a)
     model = HunyuanVideoModel.load(a.weights)
     sigmas = sigma_schedule(steps, shift)
     firsts = sorted({first_step_at_or_below(sigmas, float(s)) for s in a.starts.split(",")}, reverse=True)

@@ -29,6 +29,15 @@ def prompt_text(item: dict) -> str:
     return item["prompt"]
 
 
+def sampler_settings(a: argparse.Namespace) -> tuple[dict, int, float, float]:
+    """The pack manifest's defaults, and the steps, shift and guidance to sample with (flags override defaults)."""
+    defaults = json.loads((a.pack / "manifest.json").read_text())["defaults"]
+    steps = a.steps or defaults["steps"]
+    shift = a.shift if a.shift is not None else defaults["shift"]
+    guidance = a.guidance if a.guidance is not None else defaults["guidance"]
+    return defaults, steps, shift, guidance
+
+
 def markdown(report: dict) -> str:
     """Figures and the camera confusion matrix as Markdown, pasted into docs/MODEL_CARD.md."""
     acc, cnt, st = report["accuracy"], report["counts"], report["settings"]
@@ -62,10 +71,7 @@ def main() -> None:
     p.add_argument("--out", type=Path, default=HERE / "eval")
     a = p.parse_args()
     torch.set_num_threads(2)
-    defaults = json.loads((a.pack / "manifest.json").read_text())["defaults"]
-    steps = a.steps or defaults["steps"]
-    shift = a.shift if a.shift is not None else defaults["shift"]
-    guidance = a.guidance if a.guidance is not None else defaults["guidance"]
+    defaults, steps, shift, guidance = sampler_settings(a)
     items = heldout_prompts()[: a.limit]
     model = None if a.frames_dir else HunyuanVideoModel.load(a.model)
     videos, expected, labels = [], [], []
