@@ -26,11 +26,14 @@ from hyvideo.world.render import render_clip  # noqa: E402
 from hyvideo.world.scene import (  # noqa: E402
     COLOURS,
     MOTIONS,
+    NEAR_TONES,
+    PALETTE_HUES,
     SHAPES,
     ObjectSpec,
     camera_state,
     combo,
     object_screen,
+    palette_tones,
     sample_spec,
     time_grid,
 )
@@ -208,6 +211,22 @@ def test_backgrounds_are_muted_and_objects_saturated():
         for name in {o.colour for o in spec.objects} - {"white"}:
             _, s, v = colorsys.rgb_to_hsv(*(np.array(COLOURS[name]) / 255))
             assert s > 0.6 and v > 0.75
+
+
+def test_background_palettes_are_few_named_and_contrasted():
+    # The small DiT can only draw (and so move) a background it can predict: a palette is one of a few named hues,
+    # the caption names both of its tones, and the texture's two tones differ enough to show motion.
+    rng = np.random.default_rng(21)
+    specs = [sample_spec(rng) for _ in range(300)]
+    assert {s.bg_tones for s in specs} == {palette_tones(n) for n in PALETTE_HUES}
+    assert {s.near_tones for s in specs} == {NEAR_TONES}
+    for name in PALETTE_HUES:
+        dark, light = palette_tones(name)
+        assert colorsys.rgb_to_hsv(*light)[2] - colorsys.rgb_to_hsv(*dark)[2] >= 0.3
+    for spec in specs[:40]:
+        fields, _ = caption_fields(spec)
+        name = next(n for n in PALETTE_HUES if palette_tones(n) == spec.bg_tones)
+        assert f"in dark {name} and {name} tones" in fields["background"]
 
 
 def test_lighting_changes_the_render():

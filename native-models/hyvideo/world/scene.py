@@ -10,6 +10,7 @@ Everything random is drawn here, in sample_spec(); render.py is a pure function 
 """
 from __future__ import annotations
 
+import colorsys
 import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
@@ -246,19 +247,26 @@ def _combo_probe(c: tuple) -> ClipSpec:
                     band_top=BAND_TOP_NOMINAL, camera=camera)
 
 
-def _muted_pair(rng: np.random.Generator, v_lo: float, v_hi: float) -> tuple[tuple[float, float, float], ...]:
-    """Two muted tones (saturation <= 0.3) with a clear value difference, so textures carry visible contrast."""
-    import colorsys
+# Background palettes: one hue (or grey) as a dark base and a light pattern tone, both muted (saturation <= 0.3,
+# value <= 0.6, so the evaluator still separates objects by saturation/value). A fixed set of hues, named in the
+# caption, with a fixed value contrast: with continuous random tones (packs up to 0.4.0) the small DiT generated the
+# average of them all, a grey mush whose motion no one can see, so its camera moves were measured as static shots.
+# The hue centres sit mid-way in captions._TONE_HUES bins, so each palette has one caption name.
+PALETTE_HUES: dict[str, float] = {"rust": 0.0, "brown": 0.075, "olive": 0.15, "sage": 0.32, "teal": 0.5,
+                                  "slate": 0.64, "plum": 0.77, "mauve": 0.89, "grey": 0.0}
+PALETTE_SATURATION = 0.24  # grey: saturation 0.03, which captions name "grey" whatever its hue
+PALETTE_VALUES = (0.18, 0.52)  # dark base, light pattern: captions name them "dark <hue>" and "<hue>"
+NEAR_TONES = ((0.14, 0.14, 0.14), (0.44, 0.44, 0.44))  # the ledge is always the same neutral fence
+BG_PERIOD = 22.0
+NEAR_PERIOD = 24.0
+BG_WAVE = 0.5
 
-    h0 = rng.uniform(0, 1)
-    h1 = (h0 + rng.uniform(-0.15, 0.15)) % 1.0 if rng.uniform() < 0.6 else rng.uniform(0, 1)
-    v0 = rng.uniform(v_lo, v_hi - 0.2)
-    v1 = rng.uniform(v0 + 0.18, v_hi)
-    if rng.uniform() < 0.5:
-        v0, v1 = v1, v0
-    t0 = colorsys.hsv_to_rgb(h0, rng.uniform(0.05, 0.3), v0)
-    t1 = colorsys.hsv_to_rgb(h1, rng.uniform(0.05, 0.3), v1)
-    return (tuple(round(c, 4) for c in t0), tuple(round(c, 4) for c in t1))
+
+def palette_tones(name: str) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+    """(dark base, light pattern) RGB tones of a named background palette."""
+    sat = 0.03 if name == "grey" else PALETTE_SATURATION
+    hue = PALETTE_HUES[name]
+    return tuple(tuple(round(c, 4) for c in colorsys.hsv_to_rgb(hue, sat, v)) for v in PALETTE_VALUES)
 
 
 def _camera_params(rng: np.random.Generator, camera: str | None) -> tuple[float, tuple]:
@@ -410,11 +418,11 @@ def sample_spec(
     base = ClipSpec(
         objects=(),
         background=bg,
-        bg_tones=_muted_pair(rng, 0.15, 0.55),
-        bg_period=round(float(rng.uniform(18.0, 26.0)), 4),
-        bg_wave=round(float(rng.uniform(0.0, 1.0)), 4),
-        near_tones=_muted_pair(rng, 0.15, 0.55),
-        near_period=round(float(rng.uniform(20.0, 28.0)), 4),
+        bg_tones=palette_tones(str(rng.choice(list(PALETTE_HUES)))),
+        bg_period=BG_PERIOD,
+        bg_wave=BG_WAVE,
+        near_tones=NEAR_TONES,
+        near_period=NEAR_PERIOD,
         band_top=BAND_TOP_NOMINAL,
         camera=c_camera,
         camera_amount=round(float(amount), 4),
