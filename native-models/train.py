@@ -82,6 +82,7 @@ def parse_args() -> argparse.Namespace:
                    help="a weights directory to continue from: its tokenizers, VAE, text encoders and DiT are adopted "
                         "and the VAE and text stages skipped, so the DiT stage (then distillation) trains on from it")
     p.add_argument("--dit-lr", type=float, default=None, help="peak DiT learning rate (default DIT_LR)")
+    p.add_argument("--distill-lr", type=float, default=DISTILL_LR, help="peak guidance-distillation learning rate")
     p.add_argument("--dit-width", type=parse_width, default=None, metavar="HIDDEN:HEADS",
                    help="DiT hidden size and heads (default 128:4; keep the head dim at 32, the RoPE split's sum). With "
                         "--init-from, a width other than the weights' trains a fresh DiT on their VAE and text encoders")
@@ -504,6 +505,11 @@ AUX_WEIGHT = 0.1  # attribute heads' cross-entropy next to the flow-matching los
 # flow loss of 0.230 where 3e-4 was at 0.274 (and 0.249 after 600), and the captions mattered more (shuffling them
 # raised the loss by 0.029 against 0.012).
 DIT_LR = 1e-3
+# Peak guidance-distillation learning rate. Measured 2026-12-01 on the legible-world trial (docs/MODEL_CARD.md), 400
+# steps from the same teacher: 3e-4 ended at a loss of 0.138 where 1e-4 (the recipe up to pack 0.4.0; that run stopped
+# at 150 steps and resumed to 400) was at 0.167, and its student kept the teacher's camera (31.5% held-out; the teacher
+# with true CFG 31.0%) where 1e-4's lost a sixth of it (26.8%).
+DISTILL_LR = 3e-4
 TEXT_LR = 1e-3  # text warm-up: encoders and read-outs only
 
 
@@ -622,7 +628,7 @@ def stage_distill(run: Run, model: HunyuanVideoModel, state: dict) -> None:
     for p in list(teacher.parameters()) + list(model.llm.parameters()) + list(model.clip.parameters()):
         p.requires_grad_(False)
     student = model.dit
-    opt = torch.optim.AdamW(student.parameters(), lr=1e-4, weight_decay=0.0)
+    opt = torch.optim.AdamW(student.parameters(), lr=a.distill_lr, weight_decay=0.0)
     if "distill_opt" in state:
         opt.load_state_dict(state["distill_opt"])
     step = state.get("distill_step", 0)
@@ -649,7 +655,7 @@ def stage_distill(run: Run, model: HunyuanVideoModel, state: dict) -> None:
             v_u = teacher(x, t, empty_text, empty_mask, empty_pooled, cos, sin, g1000)
             target = (v_u + w.view(-1, 1, 1, 1, 1) * (v_c - v_u)).float()
         for g in opt.param_groups:
-            g["lr"] = lr_at(step, a.distill_steps, 1e-4, warmup=50)
+            g["lr"] = lr_at(step, a.distill_steps, a.distill_lr, warmup=50)
         with autocast(run):
             pred = student(x, t, text, mask, pooled, cos, sin, w * 1000.0)
         mse = F.mse_loss(pred.float(), target)
