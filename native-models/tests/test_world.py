@@ -27,7 +27,7 @@ from hyvideo.world.scene import (  # noqa: E402
     COLOURS,
     MOTIONS,
     NEAR_TONES,
-    PALETTE_HUES,
+    PALETTES,
     SHAPES,
     ObjectSpec,
     camera_state,
@@ -218,14 +218,14 @@ def test_background_palettes_are_few_named_and_contrasted():
     # the caption names both of its tones, and the texture's two tones differ enough to show motion.
     rng = np.random.default_rng(21)
     specs = [sample_spec(rng) for _ in range(300)]
-    assert {s.bg_tones for s in specs} == {palette_tones(n) for n in PALETTE_HUES}
+    assert {s.bg_tones for s in specs} == {palette_tones(n) for n in PALETTES}
     assert {s.near_tones for s in specs} == {NEAR_TONES}
-    for name in PALETTE_HUES:
+    for name in PALETTES:
         dark, light = palette_tones(name)
         assert colorsys.rgb_to_hsv(*light)[2] - colorsys.rgb_to_hsv(*dark)[2] >= 0.3
     for spec in specs[:40]:
         fields, _ = caption_fields(spec)
-        name = next(n for n in PALETTE_HUES if palette_tones(n) == spec.bg_tones)
+        name = next(n for n in PALETTES if palette_tones(n) == spec.bg_tones)
         assert f"in dark {name} and {name} tones" in fields["background"]
 
 

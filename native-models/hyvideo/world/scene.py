@@ -252,9 +252,10 @@ def _combo_probe(c: tuple) -> ClipSpec:
 # caption, with a fixed value contrast: with continuous random tones (packs up to 0.4.0) the small DiT generated the
 # average of them all, a grey mush whose motion no one can see, so its camera moves were measured as static shots.
 # The hue centres sit mid-way in captions._TONE_HUES bins, so each palette has one caption name.
-PALETTE_HUES: dict[str, float] = {"rust": 0.0, "brown": 0.075, "olive": 0.15, "sage": 0.32, "teal": 0.5,
-                                  "slate": 0.64, "plum": 0.77, "mauve": 0.89, "grey": 0.0}
-PALETTE_SATURATION = 0.24  # grey: saturation 0.03, which captions name "grey" whatever its hue
+# name -> (hue, saturation); grey's 0.03 is below the 0.1 under which captions say "grey" whatever the hue.
+PALETTES: dict[str, tuple[float, float]] = {
+    "rust": (0.0, 0.24), "brown": (0.075, 0.24), "olive": (0.15, 0.24), "sage": (0.32, 0.24), "teal": (0.5, 0.24),
+    "slate": (0.64, 0.24), "plum": (0.77, 0.24), "mauve": (0.89, 0.24), "grey": (0.0, 0.03)}
 PALETTE_VALUES = (0.18, 0.52)  # dark base, light pattern: captions name them "dark <hue>" and "<hue>"
 NEAR_TONES = ((0.14, 0.14, 0.14), (0.44, 0.44, 0.44))  # the ledge is always the same neutral fence
 BG_PERIOD = 22.0
@@ -264,8 +265,7 @@ BG_WAVE = 0.5
 
 def palette_tones(name: str) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
     """(dark base, light pattern) RGB tones of a named background palette."""
-    sat = 0.03 if name == "grey" else PALETTE_SATURATION
-    hue = PALETTE_HUES[name]
+    hue, sat = PALETTES[name]
     return tuple(tuple(round(c, 4) for c in colorsys.hsv_to_rgb(hue, sat, v)) for v in PALETTE_VALUES)
 
 
@@ -418,7 +418,7 @@ def sample_spec(
     base = ClipSpec(
         objects=(),
         background=bg,
-        bg_tones=palette_tones(str(rng.choice(list(PALETTE_HUES)))),
+        bg_tones=palette_tones(str(rng.choice(list(PALETTES)))),
         bg_period=BG_PERIOD,
         bg_wave=BG_WAVE,
         near_tones=NEAR_TONES,
