@@ -15,7 +15,9 @@ import numpy as np
 import torch
 
 from hyvideo.pipeline import HunyuanVideoModel, generate
-from hyvideo.world.evaluate import contact_sheet, evaluate_videos
+from hyvideo.world.evaluate import camera_gain, contact_sheet, evaluate_videos
+from hyvideo.world.heldout import HELDOUT, heldout_spec
+from hyvideo.world.render import render_clip
 
 HERE = Path(__file__).resolve().parent
 
@@ -38,6 +40,14 @@ def sampler_settings(a: argparse.Namespace) -> tuple[dict, int, float, float]:
     return defaults, steps, shift, guidance
 
 
+def reference_clips(items: list[dict], seeds: int) -> list[dict]:
+    """The world's own renders of the same prompts (a seed per generation seed), analysed the same way: what the
+    camera gain compares the generated motion with."""
+    by_id = {p.id: p for p in HELDOUT}
+    specs = [heldout_spec(by_id[item["id"]], seed) for item in items for seed in range(seeds)]
+    return evaluate_videos((render_clip(s) for s in specs), specs)["clips"]
+
+
 def markdown(report: dict) -> str:
     """Figures and the camera confusion matrix as Markdown, pasted into docs/MODEL_CARD.md."""
     acc, cnt, st = report["accuracy"], report["counts"], report["settings"]
@@ -55,6 +65,13 @@ def markdown(report: dict) -> str:
               "|---" * (len(ids) + 1) + "|"]
     for name, row in zip(ids, report["camera_confusion"]):
         lines.append(f"| {name} | " + " | ".join(str(v) if v else "." for v in row) + " |")
+    gain = report.get("camera_gain") or {}
+    if gain:
+        lines += ["", "Camera gain (median share of the world's layer travel along its direction; 1 = as rendered, "
+                  "0 = none, < 0 = the wrong way):", "", "| asked | far layer | near ledge | zoom |", "|---|---|---|---|"]
+        for name, g in gain.items():
+            cells = ["." if g.get(k) is None else f"{g[k]:.2f}" for k in ("far", "near", "zoom")]
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -87,6 +104,7 @@ def main() -> None:
             expected.append(item)
             labels.append(f"{item['colour']} {item['shape']} {item['motion']} / {item['camera']} s{seed}")
     report = evaluate_videos(videos, expected)
+    report["camera_gain"] = camera_gain(report["clips"], reference_clips(items, a.seeds))
     report["settings"] = {"steps": steps, "shift": shift, "guidance": guidance, "seeds": a.seeds, "prompts": len(items),
                           "backend": "frames-dir" if a.frames_dir else "pytorch-reference", "seconds": round(time.time() - t0, 1)}
     a.out.mkdir(parents=True, exist_ok=True)

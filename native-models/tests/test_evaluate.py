@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hyvideo.world.evaluate import analyse_clip, contact_sheet, degrade, evaluate_videos  # noqa: E402
+from hyvideo.world.evaluate import analyse_clip, camera_gain, contact_sheet, degrade, evaluate_videos  # noqa: E402
 from hyvideo.world.render import render_clip  # noqa: E402
 from hyvideo.world.scene import sample_spec  # noqa: E402
 from hyvideo.world.schema import camera_ids  # noqa: E402
@@ -104,3 +104,24 @@ def test_contact_sheet_writes_a_png(tmp_path, clips):
 
     img = Image.open(path)
     assert img.size[0] >= 2 * 3 * 64 * 2 and img.size[1] >= 2 * 64 * 2
+
+
+def test_camera_gain_measures_how_much_of_the_move_a_clip_carries(clips):
+    specs, videos = clips
+    keep = [i for i, s in enumerate(specs) if s.camera in ("pan-left", "tilt-up", "zoom-in", "static")][:12]
+    specs = [specs[i] for i in keep]
+    reference = evaluate_videos([videos[i] for i in keep], specs)["clips"]
+    half_speed = evaluate_videos([videos[i][np.arange(17) // 2] for i in keep], specs)["clips"]
+    backwards = evaluate_videos([videos[i][::-1] for i in keep], specs)["clips"]
+
+    itself = camera_gain(reference, reference)
+    assert set(itself) == {"pan-left", "tilt-up", "zoom-in", "static"}
+    assert itself["pan-left"]["far"] == pytest.approx(1, abs=0.15)
+    assert itself["tilt-up"]["near"] == pytest.approx(1, abs=0.15)
+    assert itself["zoom-in"]["zoom"] == pytest.approx(1, abs=0.15) and itself["zoom-in"]["far"] is None
+    assert itself["static"] == {"far": None, "near": None, "zoom": None}  # nothing to compare with
+    half = camera_gain(half_speed, reference)
+    for cam, layer in (("pan-left", "far"), ("pan-left", "near"), ("tilt-up", "far"), ("zoom-in", "zoom")):
+        assert half[cam][layer] == pytest.approx(0.5, abs=0.15), (cam, layer)
+    back = camera_gain(backwards, reference)
+    assert back["pan-left"]["near"] == pytest.approx(-1, abs=0.2) and back["zoom-in"]["zoom"] < -0.7

@@ -561,11 +561,53 @@ def evaluate_videos(videos: Iterable[np.ndarray], expected: Sequence[Any]) -> di
             conf[ids.index(e["camera"]), ids.index(res["camera"])] += 1
         stab.append(res["stability"])
         per_clip.append({"expected": {k: e.get(k) for k in hits},
-                         "predicted": {k: res[k] for k in hits}, "stability": res["stability"]})
+                         "predicted": {k: res[k] for k in hits}, "stability": res["stability"],
+                         "travel": layer_travel(res)})
     acc = {k: (h / n if n else None) for k, (h, n) in hits.items()}
     mean_stab = {k: float(np.mean([s[k] for s in stab])) for k in ("flicker", "residual", "total")} if stab else {}
     return {"accuracy": acc, "counts": {k: n for k, (_, n) in hits.items()}, "camera_ids": ids,
             "camera_confusion": conf.tolist(), "stability": mean_stab, "clips": per_clip}
+
+
+def layer_travel(analysis: dict[str, Any]) -> dict[str, Any]:
+    """Where each layer ends up relative to frame 0 (reference px) and the clip's log zoom, from analyse_clip."""
+    return {"far": list(analysis["far_shift"][-1]), "near": list(analysis["near_shift"][-1]),
+            "log_scale": float(np.log(analysis["scale"][-1]))}
+
+
+def _median_along(travels: Sequence[dict[str, Any]], layer: str, direction: np.ndarray) -> float:
+    return float(np.median([np.dot(t[layer], direction) for t in travels]))
+
+
+def camera_gain(clips: Sequence[dict[str, Any]], reference: Sequence[dict[str, Any]], min_travel: float = 2.0
+                ) -> dict[str, dict[str, float | None]]:
+    """Per asked camera move, how much of the world's camera motion the clips carry: the median of the clips' layer
+    travel along the direction in which the reference clips (renders of the same prompts) asking for the same move
+    travel, over the references' median travel along it. 1 moves like the world, 0 not at all, below 0 the wrong
+    way. A classifier says whether a move reads as its class; this says whether a miss is a weak move or a wrong
+    one. `far`/`near` are None where the references do not move that layer (static, handheld, zooms); `zoom`
+    compares log scales on zooms. Both arguments are evaluate_videos()["clips"]."""
+    out: dict[str, dict[str, float | None]] = {}
+    for cam in camera_ids():
+        refs = [c["travel"] for c in reference if c["expected"].get("camera") == cam]
+        mine = [c["travel"] for c in clips if c["expected"].get("camera") == cam]
+        if not refs or not mine:
+            continue
+        gains: dict[str, float | None] = {}
+        for layer in ("far", "near"):
+            direction = np.mean([t[layer] for t in refs], axis=0)
+            length = float(np.linalg.norm(direction))
+            if length < min_travel:
+                gains[layer] = None
+                continue
+            direction /= length
+            gains[layer] = _median_along(mine, layer, direction) / _median_along(refs, layer, direction)
+        r_zoom = float(np.median([t["log_scale"] for t in refs]))
+        gains["zoom"] = float(np.median([t["log_scale"] for t in mine])) / r_zoom if abs(r_zoom) > np.log(1.1) else None
+        if gains["zoom"] is not None:
+            gains["far"] = gains["near"] = None  # a zoom's layer shifts are the scale fit's leftovers
+        out[cam] = gains
+    return out
 
 
 def contact_sheet(videos: Sequence[np.ndarray], labels: Sequence[str], path: str, columns: int = 2,
