@@ -81,6 +81,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--init-from", type=Path, default=None,
                    help="a weights directory to continue from: its tokenizers, VAE, text encoders and DiT are adopted "
                         "and the VAE and text stages skipped, so the DiT stage (then distillation) trains on from it")
+    p.add_argument("--fresh-dit", action="store_true",
+                   help="with --init-from: adopt only its VAE and text encoders and train a freshly initialised DiT "
+                        "(a DiT-only trial on another world, side by side with the same VAE)")
     p.add_argument("--dit-lr", type=float, default=None, help="peak DiT learning rate (default DIT_LR)")
     p.add_argument("--distill-lr", type=float, default=DISTILL_LR, help="peak guidance-distillation learning rate")
     p.add_argument("--dit-width", type=parse_width, default=None, metavar="HIDDEN:HEADS",
@@ -241,9 +244,10 @@ def adopt_tokenizers(run: Run, weights: Path) -> None:
 
 def adopted_state(a: argparse.Namespace, model: HunyuanVideoModel) -> dict:
     """A checkpoint state that starts from a weights directory: VAE and text stages marked done. Its DiT is adopted
-    too when `model`'s DiT has the same sizes; otherwise `model`'s freshly initialised DiT stays."""
+    too when `model`'s DiT has the same sizes and --fresh-dit is not given; otherwise `model`'s freshly initialised
+    DiT stays."""
     trained = HunyuanVideoModel.load(a.init_from)
-    same_dit = trained.cfg.dit == model.cfg.dit
+    same_dit = trained.cfg.dit == model.cfg.dit and not a.fresh_dit
     adopted = {k: v for k, v in trained.state_dict().items() if same_dit or not k.startswith("dit.")}
     print(f"[init] continuing from {a.init_from}" + ("" if same_dit else " (its VAE and text encoders; a fresh DiT)"),
           flush=True)

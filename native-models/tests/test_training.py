@@ -109,6 +109,10 @@ def test_init_from_trained_weights_continues_with_their_tokenizers_and_vae(tmp_p
     assert torch.equal(load_file(str(trained / "vae.safetensors"))["vae.decoder.conv_out.conv.weight"],
                        load_file(str(wide / "weights" / "vae.safetensors"))["vae.decoder.conv_out.conv.weight"])
     assert load_file(str(wide / "weights" / "model.safetensors"))["dit.img_in.proj.weight"].shape[0] == 64
+    # --fresh-dit does the same at the adopted width.
+    fresh = tmp_path / "fresh"
+    out = run_train(fresh, "--init-from", str(trained), "--fresh-dit", "--stop-after", "dit")
+    assert "a fresh DiT" in out and "[dit] step 4/4" in out
     cmd = [sys.executable, str(HERE / "train.py"), "--quick", "--work", str(wide / "work"), "--dit-width", "96:3"]
     refused = subprocess.run(cmd, cwd=HERE, capture_output=True, text=True, timeout=600,
                              env={"OPENBLAS_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"})
