@@ -52,7 +52,7 @@ def markdown(report: dict) -> str:
     """Figures and the camera confusion matrix as Markdown, pasted into docs/MODEL_CARD.md."""
     acc, cnt, st = report["accuracy"], report["counts"], report["settings"]
     lines = [f"Settings: {st['prompts']} held-out prompts x {st['seeds']} seeds, {st['steps']} steps, shift {st['shift']}, "
-             f"guidance {st['guidance']}, backend {st['backend']}.", "", "| measure | right | clips |", "|---|---|---|"]
+             f"guidance {st['guidance']}, CFG {st.get('cfg_scale', 1.0)}, backend {st['backend']}.", "", "| measure | right | clips |", "|---|---|---|"]
     for key in ("colour", "shape", "motion", "camera"):
         if acc.get(key) is not None:
             lines.append(f"| {key} | {100 * acc[key]:.1f}% | {cnt[key]} |")
@@ -84,9 +84,14 @@ def main() -> None:
     p.add_argument("--steps", type=int, default=None)
     p.add_argument("--shift", type=float, default=None)
     p.add_argument("--guidance", type=float, default=None)
+    p.add_argument("--cfg-scale", type=float, default=1.0,
+                   help="true classifier-free guidance against the empty prompt (PyTorch reference only): scores an "
+                        "undistilled DiT, e.g. a --snapshot taken during the DiT stage, with --guidance 1 --cfg-scale 4")
     p.add_argument("--limit", type=int, default=None, help="only the first N prompts (quick checks)")
     p.add_argument("--out", type=Path, default=HERE / "eval")
     a = p.parse_args()
+    if a.frames_dir and a.cfg_scale != 1.0:
+        raise SystemExit("--cfg-scale applies to the PyTorch reference; frames from elsewhere were sampled already")
     torch.set_num_threads(2)
     defaults, steps, shift, guidance = sampler_settings(a)
     items = heldout_prompts()[: a.limit]
@@ -99,13 +104,15 @@ def main() -> None:
                 video = np.load(a.frames_dir / f"{item['id']}_s{seed}.npy")
             else:
                 video = generate(model, prompt_text(item), frames=defaults["frames"], height=defaults["height"],
-                                 width=defaults["width"], steps=steps, shift=shift, guidance=guidance, seed=seed).numpy()
+                                 width=defaults["width"], steps=steps, shift=shift, guidance=guidance,
+                                 cfg_scale=a.cfg_scale, seed=seed).numpy()
             videos.append(video)
             expected.append(item)
             labels.append(f"{item['colour']} {item['shape']} {item['motion']} / {item['camera']} s{seed}")
     report = evaluate_videos(videos, expected)
     report["camera_gain"] = camera_gain(report["clips"], reference_clips(items, a.seeds))
-    report["settings"] = {"steps": steps, "shift": shift, "guidance": guidance, "seeds": a.seeds, "prompts": len(items),
+    report["settings"] = {"steps": steps, "shift": shift, "guidance": guidance, "cfg_scale": a.cfg_scale,
+                          "seeds": a.seeds, "prompts": len(items),
                           "backend": "frames-dir" if a.frames_dir else "pytorch-reference", "seconds": round(time.time() - t0, 1)}
     a.out.mkdir(parents=True, exist_ok=True)
     (a.out / "report.json").write_text(json.dumps(report, indent=1, default=lambda o: o.tolist() if hasattr(o, "tolist") else str(o)))
