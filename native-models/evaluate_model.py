@@ -52,7 +52,8 @@ def markdown(report: dict) -> str:
     """Figures and the camera confusion matrix as Markdown, pasted into docs/MODEL_CARD.md."""
     acc, cnt, st = report["accuracy"], report["counts"], report["settings"]
     lines = [f"Settings: {st['prompts']} held-out prompts x {st['seeds']} seeds, {st['steps']} steps, shift {st['shift']}, "
-             f"guidance {st['guidance']}, CFG {st.get('cfg_scale', 1.0)}, backend {st['backend']}.", "", "| measure | right | clips |", "|---|---|---|"]
+             f"guidance {st['guidance']}, CFG {st.get('cfg_scale', 1.0)}, backend {st['backend']}.", "",
+             "| measure | right | clips |", "|---|---|---|"]
     for key in ("colour", "shape", "motion", "camera"):
         if acc.get(key) is not None:
             lines.append(f"| {key} | {100 * acc[key]:.1f}% | {cnt[key]} |")

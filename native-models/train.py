@@ -730,6 +730,8 @@ def main() -> None:
             12, 8, 4, 3, 3, 4, 3, 4)
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
+    if a.fresh_dit and a.init_from is None:
+        raise SystemExit("--fresh-dit: give --init-from, the weights whose VAE and text encoders to adopt")
     run = Run(a)
     t_start = time.time()
     restore_resume(run)
