@@ -593,19 +593,17 @@ def camera_gain(clips: Sequence[dict[str, Any]], reference: Sequence[dict[str, A
         mine = [c["travel"] for c in clips if c["expected"].get("camera") == cam]
         if not refs or not mine:
             continue
-        gains: dict[str, float | None] = {}
+        r_zoom = float(np.median([t["log_scale"] for t in refs]))
+        if abs(r_zoom) > np.log(1.1):  # a zoom's layer shifts are the scale fit's leftovers: compare scales only
+            out[cam] = {"far": None, "near": None, "zoom": float(np.median([t["log_scale"] for t in mine])) / r_zoom}
+            continue
+        gains: dict[str, float | None] = {"zoom": None}
         for layer in ("far", "near"):
             direction = np.mean([t[layer] for t in refs], axis=0)
             length = float(np.linalg.norm(direction))
-            if length < min_travel:
-                gains[layer] = None
-                continue
-            direction /= length
-            gains[layer] = _median_along(mine, layer, direction) / _median_along(refs, layer, direction)
-        r_zoom = float(np.median([t["log_scale"] for t in refs]))
-        gains["zoom"] = float(np.median([t["log_scale"] for t in mine])) / r_zoom if abs(r_zoom) > np.log(1.1) else None
-        if gains["zoom"] is not None:
-            gains["far"] = gains["near"] = None  # a zoom's layer shifts are the scale fit's leftovers
+            unit = direction / max(length, 1e-9)
+            gains[layer] = (_median_along(mine, layer, unit) / _median_along(refs, layer, unit)
+                            if length >= min_travel else None)
         out[cam] = gains
     return out
 
