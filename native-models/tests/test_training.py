@@ -18,6 +18,21 @@ def run_train(tmp: Path, *extra: str) -> str:
     return out.stdout
 
 
+def refused_train(work: Path, *extra: str) -> str:
+    """Runs train.py expecting it to refuse; returns what it said on stderr."""
+    cmd = [sys.executable, str(HERE / "train.py"), "--quick", "--work", str(work), *extra]
+    out = subprocess.run(cmd, cwd=HERE, capture_output=True, text=True, timeout=600,
+                         env={"OPENBLAS_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"})
+    assert out.returncode != 0, out.stdout[-3000:]
+    return out.stderr
+
+
+def test_fresh_dit_without_weights_to_adopt_is_refused(tmp_path: Path):
+    said = refused_train(tmp_path / "work", "--fresh-dit")
+    assert "--fresh-dit: give --init-from" in said
+    assert not (tmp_path / "work").exists()  # refused before anything was written
+
+
 def test_quick_recipe_resumes_and_finishes(tmp_path: Path):
     first = run_train(tmp_path, "--stop-after", "vae")
     assert "[vae] step 4/4" in first and "[vae_motion] step 3/3" in first
@@ -84,10 +99,7 @@ def test_init_from_trained_weights_continues_with_their_tokenizers_and_vae(tmp_p
     run_train(first)
     trained = first / "weights"
     # A work folder holding a from-scratch run is refused rather than resumed with --init-from ignored.
-    cmd = [sys.executable, str(HERE / "train.py"), "--quick", "--work", str(first / "work"), "--init-from", str(trained)]
-    refused = subprocess.run(cmd, cwd=HERE, capture_output=True, text=True, timeout=600,
-                             env={"OPENBLAS_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"})
-    assert refused.returncode != 0 and "use a fresh --work" in refused.stderr
+    assert "use a fresh --work" in refused_train(first / "work", "--init-from", str(trained))
     out = run_train(tmp_path, "--init-from", str(trained), "--motion-loss", "1")
     assert "[init] continuing" in out and "[vae" not in out and "[text]" not in out
     assert "[dit] step 4/4" in out and "[distill] step 3/3" in out
@@ -113,7 +125,4 @@ def test_init_from_trained_weights_continues_with_their_tokenizers_and_vae(tmp_p
     fresh = tmp_path / "fresh"
     out = run_train(fresh, "--init-from", str(trained), "--fresh-dit", "--stop-after", "dit")
     assert "a fresh DiT" in out and "[dit] step 4/4" in out
-    cmd = [sys.executable, str(HERE / "train.py"), "--quick", "--work", str(wide / "work"), "--dit-width", "96:3"]
-    refused = subprocess.run(cmd, cwd=HERE, capture_output=True, text=True, timeout=600,
-                             env={"OPENBLAS_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"})
-    assert refused.returncode != 0 and "DiT width [64, 2]" in refused.stderr
+    assert "DiT width [64, 2]" in refused_train(wide / "work", "--dit-width", "96:3")
