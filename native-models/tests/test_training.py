@@ -10,19 +10,22 @@ import torch
 HERE = Path(__file__).resolve().parents[1]
 
 
+def _train(*args: str) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, str(HERE / "train.py"), "--quick", *args]
+    return subprocess.run(cmd, cwd=HERE, capture_output=True, text=True, timeout=600,
+                          env={"OPENBLAS_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"})
+
+
 def run_train(tmp: Path, *extra: str) -> str:
-    cmd = [sys.executable, str(HERE / "train.py"), "--quick", "--work", str(tmp / "work"), "--weights", str(tmp / "weights"),
-           "--plot", str(tmp / "loss.png"), "--resume-file", str(tmp / "resume.pt"), *extra]
-    out = subprocess.run(cmd, cwd=HERE, capture_output=True, text=True, timeout=600, env={"OPENBLAS_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"})
+    out = _train("--work", str(tmp / "work"), "--weights", str(tmp / "weights"), "--plot", str(tmp / "loss.png"),
+                 "--resume-file", str(tmp / "resume.pt"), *extra)
     assert out.returncode == 0, out.stderr[-3000:]
     return out.stdout
 
 
 def refused_train(work: Path, *extra: str) -> str:
     """Runs train.py expecting it to refuse; returns what it said on stderr."""
-    cmd = [sys.executable, str(HERE / "train.py"), "--quick", "--work", str(work), *extra]
-    out = subprocess.run(cmd, cwd=HERE, capture_output=True, text=True, timeout=600,
-                         env={"OPENBLAS_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"})
+    out = _train("--work", str(work), *extra)
     assert out.returncode != 0, out.stdout[-3000:]
     return out.stderr
 
