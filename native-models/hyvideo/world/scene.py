@@ -269,30 +269,37 @@ def palette_tones(name: str) -> tuple[tuple[float, float, float], tuple[float, f
     return tuple(tuple(round(c, 4) for c in colorsys.hsv_to_rgb(hue, sat, v)) for v in PALETTE_VALUES)
 
 
+# How far a move's speed may stray from its class's nominal speed. The caption names the move, not its speed, so
+# the best a model can predict for a later frame is the average over the speeds the world draws; a wide spread (it
+# was +-20-25% before pack 0.6.0) blurs a fast-moving periodic texture into a still one: the ledge's posts (24 px
+# apart) under a 32 px pan +-25% average out to 41% of their contrast by the last frame.
+SPEED_SPREAD = 0.05
+# Handheld: one sway pattern, (axis 0=x/1=y, half-cycles, amplitude px), amplitudes varied by SPEED_SPREAD. Random
+# frequencies and signs (before pack 0.6.0) averaged out to a still frame, which is what the model learned to draw.
+HANDHELD_SWAY = ((0, 2, 2.0), (0, 3, -1.75), (1, 3, 2.0), (1, 4, 1.5))
+
+
 def _camera_params(rng: np.random.Generator, camera: str | None) -> tuple[float, tuple]:
     """Camera speed for the clip. Horizontal pans/tilts/around follow the design numbers (far layer ~8 px, tilt
-    ~16 px, +-25%); vertical moves are slower because a 64-px frame cannot keep a ledge of 20% of its height in view
-    while it slides 32 px, and the ledge is what shows near-layer motion."""
+    ~16 px); vertical moves are slower because a 64-px frame cannot keep a ledge of 20% of its height in view while it
+    slides 32 px, and the ledge is what shows near-layer motion. Each within SPEED_SPREAD of its nominal value."""
     if camera is None or camera == "static":
         return 0.0, ()
+    spread = float(rng.uniform(1.0 - SPEED_SPREAD, 1.0 + SPEED_SPREAD))
     if camera in ("pan-left", "pan-right", "around-left", "around-right"):
-        return 32.0 * rng.uniform(0.75, 1.25), ()
+        return 32.0 * spread, ()
     if camera in ("pan-up", "pan-down"):
-        return 14.0 * rng.uniform(0.8, 1.2), ()
+        return 14.0 * spread, ()
     if camera in ("tilt-left", "tilt-right"):
-        return 16.0 * rng.uniform(0.75, 1.25), ()
+        return 16.0 * spread, ()
     if camera in ("tilt-up", "tilt-down"):
-        return 12.0 * rng.uniform(0.8, 1.2), ()
+        return 12.0 * spread, ()
     if camera in ("zoom-in", "zoom-out"):
-        return 1.5 * rng.uniform(0.9, 1.1), ()
+        return 1.5 ** spread, ()
     if camera == "handheld":
-        # 2-4 half-cycles of 1.5-2.5 px per component: a sway that outlives the VAE's 4x temporal compression (a
-        # latent frame spans 4 frames; faster, smaller shakes of 0.7-1.4 px were decoded as a static shot).
-        shake = []
-        for axis in (0, 1):
-            for m in rng.choice(np.arange(2, 5), size=2, replace=False):
-                shake.append((axis, int(m), round(float(rng.uniform(1.5, 2.5) * rng.choice([-1, 1])), 4)))
-        return 0.0, tuple(shake)
+        # A sway of 1.5-2 px per component over 2-4 half-cycles outlives the VAE's 4x temporal compression (a latent
+        # frame spans 4 frames; faster, smaller shakes of 0.7-1.4 px were decoded as a static shot).
+        return 0.0, tuple((axis, m, round(amp * spread, 4)) for axis, m, amp in HANDHELD_SWAY)
     raise ValueError(f"unknown camera move {camera!r}")
 
 
@@ -327,17 +334,19 @@ def _start_interval(spec: ClipSpec, obj: ObjectSpec) -> tuple[tuple[float, float
 
 def _motion_amounts(rng: np.random.Generator, shape: str, motion: str) -> dict[str, Any]:
     out: dict[str, Any] = {"angle": float(rng.uniform(0, 2 * np.pi))}
+    # Speeds within SPEED_SPREAD of one nominal value per motion, for the reason given there.
+    spread = float(rng.uniform(1.0 - SPEED_SPREAD, 1.0 + SPEED_SPREAD))
     if motion.startswith("moves-"):
-        out["travel"] = float(rng.uniform(12.0, 18.0))
+        out["travel"] = 15.0 * spread
     elif motion == "bounces":
-        out["travel"] = float(rng.uniform(12.0, 16.0))
+        out["travel"] = 14.0 * spread
     elif motion == "grows":
-        out["growth"] = float(1.6 * rng.uniform(0.95, 1.1))
+        out["growth"] = 1.6 ** spread
     elif motion == "shrinks":
-        out["growth"] = float(1.0 / (1.6 * rng.uniform(0.95, 1.1)))
+        out["growth"] = 1.0 / 1.6 ** spread
     elif motion == "spins":
         period = 2 * np.pi / max(SHAPE_SYMMETRY[shape], 1)
-        out["spin"] = float(period * rng.uniform(1.2, 1.8) * rng.choice([-1, 1]))
+        out["spin"] = float(period * 1.5 * spread)  # one turning direction, as with every other move
     return out
 
 
