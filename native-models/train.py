@@ -72,6 +72,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--distill-steps", type=int, default=400)
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--train-shift", type=float, default=3.0)
+    p.add_argument("--ledge-weight", type=float, default=1.0,
+                   help="weight of the bottom latent rows (the near ledge, which shows a pan's parallax) in the DiT's "
+                        "flow loss; 1 = the plain loss")
     p.add_argument("--motion-loss", type=float, default=0.0,
                    help="weight of the frame-to-frame velocity-error term in the DiT loss (see temporal_loss)")
     p.add_argument("--precision", choices=["auto", "bf16", "fp32"], default="auto",
@@ -486,6 +489,21 @@ def dit_forward(model: HunyuanVideoModel, dit, latents: torch.Tensor, prompts: l
     return dit(x, sigma * 1000.0, text, mask, pooled, cos, sin, guidance), target, (text, mask, pooled)
 
 
+LEDGE_ROWS = 0.25  # bottom share of the latent's rows that holds the near ledge (it sits below ~80% of the height)
+
+
+def flow_loss(pred: torch.Tensor, target: torch.Tensor, ledge_weight: float = 1.0) -> torch.Tensor:
+    """Flow-matching MSE; with ledge_weight != 1 the ledge's rows count that much more, normalised so the weights
+    average to 1 (the loss stays comparable across settings)."""
+    if ledge_weight == 1.0:
+        return F.mse_loss(pred, target)
+    h = pred.shape[-2]
+    w = torch.ones(h, dtype=pred.dtype)
+    w[h - max(1, round(LEDGE_ROWS * h)):] = ledge_weight
+    w = (w / w.mean()).view(h, 1)
+    return ((pred - target).pow(2) * w).mean()
+
+
 def temporal_loss(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     """Mean squared change of the velocity error from one latent frame to the next.
 
@@ -595,7 +613,7 @@ def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
             g["lr"] = lr_at(step, a.dit_steps, peak_lr, warmup=200)
         with autocast(run):
             pred, target, (text, mask, pooled) = dit_forward(model, model.dit, latents, prompts, image, sigma, noise, g1000)
-        flow = F.mse_loss(pred.float(), target)
+        flow = flow_loss(pred.float(), target, a.ledge_weight)
         aux, _ = heads.loss(text.float(), mask, pooled.float(), labels)
         loss = flow + AUX_WEIGHT * aux
         if a.motion_loss and not image:

@@ -95,6 +95,24 @@ def test_temporal_loss_sees_only_what_changes_between_frames():
     assert abs(temporal_loss(target + drifting, target).item() - 0.25 ** 2) < 1e-6
 
 
+def test_ledge_weight_counts_the_bottom_rows_more_and_keeps_the_mean_weight_one():
+    """Weight 1 is the plain MSE; weight w makes an error in the bottom quarter of rows cost w times one elsewhere,
+    with the weights normalised to average 1 (a uniform error costs the same under any weight)."""
+    import torch.nn.functional as F
+    from train import flow_loss
+
+    torch.manual_seed(0)
+    pred, target = torch.randn(2, 16, 5, 8, 8), torch.randn(2, 16, 5, 8, 8)
+    assert flow_loss(pred, target) == F.mse_loss(pred, target)
+    zeros = torch.zeros(2, 16, 5, 8, 8)
+    assert abs(flow_loss(torch.ones_like(zeros), zeros, 4.0).item() - 1.0) < 1e-6
+    bottom, top = zeros.clone(), zeros.clone()
+    bottom[..., 7, :] = 1.0  # a ledge row
+    top[..., 0, :] = 1.0
+    assert abs(flow_loss(bottom, zeros, 4.0).item() / flow_loss(top, zeros, 4.0).item() - 4.0) < 1e-5
+    assert flow_loss(bottom, zeros, 4.0) > F.mse_loss(bottom, zeros) > flow_loss(top, zeros, 4.0)
+
+
 def test_init_from_trained_weights_continues_with_their_tokenizers_and_vae(tmp_path: Path):
     """--init-from adopts a weights directory: the VAE and text stages are skipped, the latents keep its scaling,
     and the DiT stage trains on from its weights (with the frame-to-frame loss term on)."""
