@@ -378,3 +378,24 @@ def test_images_have_no_camera_sentence_or_motion_words():
         c = training_caption(f, None, rng)
         assert not any(s in c for s in sentences)
         assert not any(w in c for w in motion_words)
+
+
+def test_each_move_has_one_speed_and_handheld_one_sway():
+    """The caption names the move, not its speed, so the world keeps every speed within SPEED_SPREAD of one value."""
+    from hyvideo.world.scene import HANDHELD_SWAY, SPEED_SPREAD, sample_spec
+
+    nominal = {"pan-left": 32.0, "around-right": 32.0, "pan-up": 14.0, "tilt-left": 16.0, "tilt-down": 12.0}
+    travel = {"moves-left": 15.0, "bounces": 14.0}
+    rng = np.random.default_rng(7)
+    for _ in range(40):
+        for camera, speed in nominal.items():
+            spec = sample_spec(rng, camera=camera, motion="still")
+            assert abs(spec.camera_amount / speed - 1) <= SPEED_SPREAD + 1e-3 or spec.camera_amount < speed
+        for motion, dist in travel.items():
+            obj = sample_spec(rng, camera="static", motion=motion).main
+            assert abs(obj.travel / dist - 1) <= SPEED_SPREAD + 1e-3 or obj.travel < dist  # _fit_main may shorten it
+        shake = sample_spec(rng, camera="handheld").shake
+        assert [(a, m) for a, m, _ in shake] == [(a, m) for a, m, _ in HANDHELD_SWAY]
+        assert all(np.sign(amp) == np.sign(ref) and abs(amp / ref - 1) <= SPEED_SPREAD + 1e-3
+                   for (_, _, amp), (_, _, ref) in zip(shake, HANDHELD_SWAY))
+
