@@ -398,4 +398,3 @@ def test_each_move_has_one_speed_and_handheld_one_sway():
         assert [(a, m) for a, m, _ in shake] == [(a, m) for a, m, _ in HANDHELD_SWAY]
         assert all(np.sign(amp) == np.sign(ref) and abs(amp / ref - 1) <= SPEED_SPREAD + 1e-3
                    for (_, _, amp), (_, _, ref) in zip(shake, HANDHELD_SWAY))
-
