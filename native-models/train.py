@@ -41,6 +41,7 @@ import torch
 import torch.nn.functional as F
 
 from hyvideo.config import ModelConfig, small_config
+from hyvideo.cpu_isa import ensure_usable_bf16_isa
 from hyvideo.flow import noisy_input, training_sigmas
 from hyvideo.pipeline import HunyuanVideoModel, to_uint8
 from hyvideo.prompt import PromptTokenizer
@@ -195,10 +196,13 @@ def optimizer_step(opt: torch.optim.Optimizer, loss: torch.Tensor, params) -> No
 
 
 def use_bf16(precision: str) -> bool:
-    if precision != "auto":
-        return precision == "bf16"
+    if precision == "fp32":
+        return False
     probes = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")  # private but long-standing torch.cpu probes
-    return any(bool(getattr(torch.cpu, name, lambda: False)()) for name in probes)
+    if precision == "auto" and not any(bool(getattr(torch.cpu, name, lambda: False)()) for name in probes):
+        return False
+    ensure_usable_bf16_isa()  # before the first bf16 kernel: some VMs advertise AMX that crashes
+    return True
 
 
 def autocast(run: "Run"):
