@@ -84,7 +84,7 @@ def _stripes(spec: ClipSpec, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
 def _dots(spec: ClipSpec, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
     p = spec.bg_period * 1.15
     # A regular lattice (every other row offset by half a period) in a random phase. Dots jittered at random within
-    # their cells (before pack 0.7.0) could not be predicted by the small DiT, which drew a textureless mush where
+    # their cells (in the world of packs up to 0.6.0) could not be predicted by the small DiT, which drew a textureless mush where
     # no camera move shows (docs/MODEL_CARD.md); a lattice is learnt like the grid and the checker are.
     ox, oy = _phases(spec.texture_seed, 1, 2)
     u = Y / p + oy
@@ -113,8 +113,8 @@ def _sky(spec: ClipSpec, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
     p = spec.bg_period * 1.2
     # Three waves 60 degrees apart with equal wavelengths sum to round blobs (cloud puffs) rather than streaks;
     # streaks would hide motion along them. One orientation and wavelength for every sky, and phases whose sum is
-    # fixed, so skies differ only by where the puffs sit: a random orientation and random wavelengths (before pack
-    # 0.7.0) made a sky the small DiT drew as a textureless mush, where no camera move shows.
+    # fixed, so skies differ only by where the puffs sit: a random orientation and random wavelengths (in the world
+    # of packs up to 0.6.0) made a sky the small DiT drew as a textureless mush, where no camera move shows.
     k = 2 * np.pi / p
     phases = 2 * np.pi * _phases(spec.texture_seed, 3, 2).astype(np.float64)
     waves = [(k * np.cos(ang), k * np.sin(ang), float(phi))
@@ -145,7 +145,7 @@ _TEXTURES = {"grid": _grid, "stripes": _stripes, "dots": _dots, "sky": _sky, "ch
 def _near_weight(spec: ClipSpec, X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     p = spec.near_period
     # A regular fence in a random phase: posts 0.4 of their spacing wide, a top rail and planks every 11 px. Posts of
-    # random width at random places and planks at random depths (before pack 0.7.0) were drawn by the small DiT as
+    # random width at random places and planks at random depths (in the world of packs up to 0.6.0) were drawn by the small DiT as
     # a row of blurred ovals that hardly moved on a pan. Posts and planks are several px wide: thinner ones are lost
     # in the VAE's 8x8 latent pixels, and the ledge with them, which is what tells a pan from a tilt.
     phase = _phases(spec.texture_seed, 2, 1)[0]

@@ -88,7 +88,7 @@ class ClipSpec:
     bg_period: float  # feature size of the far texture, reference px
     bg_wave: float  # texture-specific shape parameter in 0..1 (stripe waviness, dot radius, cloud cover)
     near_tones: tuple[tuple[float, float, float], tuple[float, float, float]]
-    near_period: float  # mean spacing of the ledge's posts
+    near_period: float  # spacing of the ledge's posts
     band_top: float  # ledge edge, near-layer world y in reference px below the centre
     camera: str | None  # one of schema camera ids; None for still images
     camera_amount: float = 0.0  # px of travel (pan/around: b; tilt: a) or total zoom factor
