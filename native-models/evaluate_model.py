@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from hyvideo.pipeline import HunyuanVideoModel, generate
-from hyvideo.world.evaluate import camera_gain, contact_sheet, evaluate_videos
+from hyvideo.world.evaluate import camera_gain, contact_sheet, evaluate_videos, far_gain_by_background
 from hyvideo.world.heldout import HELDOUT, heldout_spec
 from hyvideo.world.render import render_clip
 
@@ -73,6 +73,10 @@ def markdown(report: dict) -> str:
         for name, g in gain.items():
             cells = ["." if g.get(k) is None else f"{g[k]:.2f}" for k in ("far", "near", "zoom")]
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    by_bg = report.get("far_gain_by_background") or {}
+    if by_bg:
+        lines += ["", "Far-layer gain by background (median share of the render's far-layer travel, clip by clip): "
+                  + ", ".join(f"{bg} {g:.2f}" for bg, g in by_bg.items())]
     return "\n".join(lines) + "\n"
 
 
@@ -111,7 +115,10 @@ def main() -> None:
             expected.append(item)
             labels.append(f"{item['colour']} {item['shape']} {item['motion']} / {item['camera']} s{seed}")
     report = evaluate_videos(videos, expected)
-    report["camera_gain"] = camera_gain(report["clips"], reference_clips(items, a.seeds))
+    reference = reference_clips(items, a.seeds)
+    report["camera_gain"] = camera_gain(report["clips"], reference)
+    report["far_gain_by_background"] = far_gain_by_background(
+        report["clips"], reference, [item["background"] for item in items for _ in range(a.seeds)])
     report["settings"] = {"steps": steps, "shift": shift, "guidance": guidance, "cfg_scale": a.cfg_scale,
                           "seeds": a.seeds, "prompts": len(items),
                           "backend": "frames-dir" if a.frames_dir else "pytorch-reference", "seconds": round(time.time() - t0, 1)}

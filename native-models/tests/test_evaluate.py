@@ -10,7 +10,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hyvideo.world.evaluate import analyse_clip, camera_gain, contact_sheet, degrade, evaluate_videos  # noqa: E402
+from hyvideo.world.evaluate import (  # noqa: E402
+    analyse_clip, camera_gain, contact_sheet, degrade, evaluate_videos, far_gain_by_background)
 from hyvideo.world.render import render_clip  # noqa: E402
 from hyvideo.world.scene import sample_spec  # noqa: E402
 from hyvideo.world.schema import camera_ids  # noqa: E402
@@ -125,3 +126,19 @@ def test_camera_gain_measures_how_much_of_the_move_a_clip_carries(clips):
         assert half[cam][layer] == pytest.approx(0.5, abs=0.15), (cam, layer)
     back = camera_gain(backwards, reference)
     assert back["pan-left"]["near"] == pytest.approx(-1, abs=0.2) and back["zoom-in"]["zoom"] < -0.7
+
+
+def test_far_gain_by_background_pairs_each_clip_with_its_render(clips):
+    specs, videos = clips
+    keep = [i for i, s in enumerate(specs) if s.camera in ("pan-left", "pan-right", "tilt-left", "tilt-up")][:12]
+    specs = [specs[i] for i in keep]
+    backgrounds = [s.background for s in specs]
+    reference = evaluate_videos([videos[i] for i in keep], specs)["clips"]
+    half_speed = evaluate_videos([videos[i][np.arange(17) // 2] for i in keep], specs)["clips"]
+    still = evaluate_videos([videos[i][[0] * 17] for i in keep], specs)["clips"]
+
+    itself = far_gain_by_background(reference, reference, backgrounds)
+    assert set(itself) == set(backgrounds) and len(itself) >= 2
+    assert all(g == pytest.approx(1, abs=0.15) for g in itself.values()), itself
+    assert all(g == pytest.approx(0.5, abs=0.15) for g in far_gain_by_background(half_speed, reference, backgrounds).values())
+    assert all(abs(g) < 0.1 for g in far_gain_by_background(still, reference, backgrounds).values())

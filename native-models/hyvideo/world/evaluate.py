@@ -608,6 +608,22 @@ def camera_gain(clips: Sequence[dict[str, Any]], reference: Sequence[dict[str, A
     return out
 
 
+def far_gain_by_background(clips: Sequence[dict[str, Any]], reference: Sequence[dict[str, Any]],
+                           backgrounds: Sequence[str], min_travel: float = 3.0) -> dict[str, float]:
+    """Per background, the median share of its reference's far-layer travel that each clip carries along it: clip i
+    against reference i (the world's render of the same prompt and seed), over the pairs whose reference far layer
+    travels at least min_travel reference px. Tells a background the model draws as a texture from one it cannot
+    (a mush shows no move). Arguments as camera_gain's, plus each pair's background."""
+    shares: dict[str, list[float]] = {}
+    for clip, ref, background in zip(clips, reference, backgrounds):
+        r = np.asarray(ref["travel"]["far"], dtype=np.float64)
+        length = float(np.linalg.norm(r))
+        if length >= min_travel:
+            g = np.asarray(clip["travel"]["far"], dtype=np.float64)
+            shares.setdefault(background, []).append(float(g @ r) / length ** 2)
+    return {bg: float(np.median(v)) for bg, v in sorted(shares.items())}
+
+
 def contact_sheet(videos: Sequence[np.ndarray], labels: Sequence[str], path: str, columns: int = 2,
                   zoom: int = 2) -> None:
     """Write a PNG: per clip its first, middle and last frame side by side (nearest-upscaled) under its label."""
