@@ -72,8 +72,7 @@ def _layers_shift(spec, frames: int = 17, t: int = -1, axis: int = 1) -> tuple[i
     v = render_clip(empty, frames, 64, 64)
     far = _best_shift(v[0, 2:28], v[t, 2:28], axis, 40)
     if axis == 1:
-        # The fence repeats every 32 px: search under half that, or a shift and one a spacing away tie.
-        near = _best_shift(v[0, 57:63], v[t, 57:63], axis, 15)
+        near = _best_shift(v[0, 57:63], v[t, 57:63], axis, 40)
     else:
         # The ledge strip is too thin to overlap itself after a vertical move: flatten the far layer instead and
         # track the whole frame, where only the ledge has structure.
@@ -127,14 +126,13 @@ def test_static_camera_keeps_the_layers_still():
 
 @pytest.mark.parametrize("direction,sign", [("left", 1), ("right", -1)])
 def test_pan_has_parallax_and_tilt_has_none(direction, sign):
-    # Integer shifts, each under half the fence's 32-px spacing (a regular fence cannot tell a shift from one a
-    # spacing away): the pan halfway through (frame 8 of 17) is far 24/2/4 = 3, near 12; the tilt 12 and 12.
-    pan = dataclasses.replace(_spec(21, camera=f"pan-{direction}"), camera_amount=24.0)
-    far, near = _layers_shift(pan, t=8)
-    assert (far, near) == (sign * 3, sign * 12)  # camera left -> scene slides right, near 4x far
-    tilt = dataclasses.replace(_spec(22, camera=f"tilt-{direction}"), camera_amount=12.0)
+    # Integer amounts make the expected shifts whole pixels: pan far = 32/4 = 8, near 32; tilt 16 and 16.
+    pan = dataclasses.replace(_spec(21, camera=f"pan-{direction}"), camera_amount=32.0)
+    far, near = _layers_shift(pan)
+    assert (far, near) == (sign * 8, sign * 32)  # camera left -> scene slides right, near 4x far
+    tilt = dataclasses.replace(_spec(22, camera=f"tilt-{direction}"), camera_amount=16.0)
     far, near = _layers_shift(tilt)
-    assert (far, near) == (sign * 12, sign * 12)
+    assert (far, near) == (sign * 16, sign * 16)
 
 
 def test_vertical_pan_and_tilt_directions():
@@ -147,9 +145,9 @@ def test_vertical_pan_and_tilt_directions():
 
 @pytest.mark.parametrize("camera,far_sign", [("around-left", -1), ("around-right", 1)])
 def test_around_keeps_the_subject_and_swings_the_layers(camera, far_sign):
-    spec = dataclasses.replace(_spec(31, camera=camera, motion="still", second_object=False), camera_amount=24.0)
+    spec = dataclasses.replace(_spec(31, camera=camera, motion="still", second_object=False), camera_amount=32.0)
     far, near = _layers_shift(spec)
-    assert (far, near) == (far_sign * 6, -far_sign * 12)
+    assert (far, near) == (far_sign * 8, -far_sign * 16)
     v = render_clip(spec)
     centroids = []
     for frame in (v[0], v[-1]):
@@ -386,7 +384,7 @@ def test_each_move_has_one_speed_and_handheld_one_sway():
     """The caption names the move, not its speed, so the world keeps every speed within SPEED_SPREAD of one value."""
     from hyvideo.world.scene import HANDHELD_SWAY, SPEED_SPREAD, sample_spec
 
-    nominal = {"pan-left": 20.0, "around-right": 20.0, "pan-up": 14.0, "tilt-left": 12.0, "tilt-down": 12.0}
+    nominal = {"pan-left": 32.0, "around-right": 32.0, "pan-up": 14.0, "tilt-left": 16.0, "tilt-down": 12.0}
     travel = {"moves-left": 15.0, "bounces": 14.0}
     rng = np.random.default_rng(7)
     for _ in range(40):

@@ -40,11 +40,6 @@ def _hash(ix: np.ndarray, iy: np.ndarray | int, seed: int) -> np.ndarray:
     return (h & np.uint32(0xFFFFFF)).astype(_F32) / _F32(16777216.0)
 
 
-def _phases(seed: int, salt: int, n: int) -> np.ndarray:
-    """n uniform [0, 1) numbers fixed by the clip's texture seed: where a regular texture sits."""
-    return np.random.default_rng([seed, salt]).uniform(size=n).astype(_F32)
-
-
 def _step(x: np.ndarray, soft: float = _SOFT) -> np.ndarray:
     """Soft step from 0 to 1 around x = 0 over `soft` reference px."""
     return np.clip(x * _F32(1.0 / soft) + _F32(0.5), 0.0, 1.0)
@@ -83,17 +78,17 @@ def _stripes(spec: ClipSpec, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
 
 def _dots(spec: ClipSpec, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
     p = spec.bg_period * 1.15
-    # A regular lattice (every other row offset by half a period) in a random phase. Dots jittered at random within
-    # their cells (in the world of packs up to 0.6.0) could not be predicted by the small DiT, which drew a textureless mush where
-    # no camera move shows (docs/MODEL_CARD.md); a lattice is learnt like the grid and the checker are.
-    ox, oy = _phases(spec.texture_seed, 1, 2)
-    u = Y / p + oy
-    iy = np.floor(u)
-    fy = (u - iy - _F32(0.5))[:, :, None]
-    v = X[:, None, :] / _F32(p) + ox + _F32(0.5) * np.mod(iy, 2)[:, :, None]
-    fx = v - np.floor(v) - _F32(0.5)
+    ix = np.floor(X / p)
+    iy = np.floor(Y / p)
+    fx = (X / p - ix)[:, None, :]
+    fy = (Y / p - iy)[:, :, None]
+    ixb = ix[:, None, :]
+    iyb = iy[:, :, None]
+    # Dot centres jittered per lattice cell; kept inside the cell so a dot never crosses its cell edge.
     r = 0.2 + 0.1 * spec.bg_wave
-    dist = np.sqrt(fx * fx + fy * fy)
+    ox = _F32(r + 0.02) + _hash(ixb, iyb, spec.texture_seed) * _F32(1 - 2 * r - 0.04)
+    oy = _F32(r + 0.02) + _hash(ixb, iyb, spec.texture_seed + 1) * _F32(1 - 2 * r - 0.04)
+    dist = np.sqrt((fx - ox) ** 2 + (fy - oy) ** 2)
     return _step((_F32(r) - dist) * _F32(p))
 
 
@@ -110,15 +105,16 @@ def _plane_waves(X: np.ndarray, Y: np.ndarray, waves: list[tuple[float, float, f
 
 
 def _sky(spec: ClipSpec, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
-    p = spec.bg_period * 1.2
-    # Three waves 60 degrees apart with equal wavelengths sum to round blobs (cloud puffs) rather than streaks;
-    # streaks would hide motion along them. One orientation and wavelength for every sky, and phases whose sum is
-    # fixed, so skies differ only by where the puffs sit: a random orientation and random wavelengths (in the world
-    # of packs up to 0.6.0) made a sky the small DiT drew as a textureless mush, where no camera move shows.
-    k = 2 * np.pi / p
-    phases = 2 * np.pi * _phases(spec.texture_seed, 3, 2).astype(np.float64)
-    waves = [(k * np.cos(ang), k * np.sin(ang), float(phi))
-             for ang, phi in zip(0.3 + np.arange(3) * np.pi / 3, (*phases, -phases.sum()))]
+    rng = np.random.default_rng(spec.texture_seed)
+    p = spec.bg_period * 1.7
+    # Three waves 60 degrees apart with near-equal wavelengths sum to round blobs (cloud puffs) rather than
+    # streaks; streaks would hide motion along them.
+    base = rng.uniform(0, np.pi)
+    waves = []
+    for i in range(3):
+        ang = base + i * np.pi / 3 + rng.uniform(-0.15, 0.15)
+        k = 2 * np.pi / (p * rng.uniform(0.92, 1.08))
+        waves.append((k * np.cos(ang), k * np.sin(ang), rng.uniform(0, 2 * np.pi)))
     clouds = _plane_waves(X.astype(_F32), Y.astype(_F32), waves)  # in [-3, 3]
     cover = _F32(0.4 + 0.8 * spec.bg_wave)
     clouds = np.clip((clouds - _F32(1.2) + cover) * _F32(0.8), 0.0, 1.0)
@@ -144,17 +140,19 @@ _TEXTURES = {"grid": _grid, "stripes": _stripes, "dots": _dots, "sky": _sky, "ch
 
 def _near_weight(spec: ClipSpec, X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     p = spec.near_period
-    # A regular fence in a random phase: posts 0.4 of their spacing wide, a top rail and planks every 11 px. Posts of
-    # random width at random places and planks at random depths (in the world of packs up to 0.6.0) were drawn by the small DiT as
-    # a row of blurred ovals that hardly moved on a pan. Posts and planks are several px wide: thinner ones are lost
-    # in the VAE's 8x8 latent pixels, and the ledge with them, which is what tells a pan from a tilt.
-    phase = _phases(spec.texture_seed, 2, 1)[0]
-    v = X / _F32(p) + phase
-    posts = _step((_F32(0.2) - np.abs(v - np.floor(v) - _F32(0.5))) * _F32(p))  # [T, W2]
+    ix = np.floor(X / p)
+    centre = _F32(0.3) + _hash(ix, 7, spec.texture_seed + 2) * _F32(0.4)
+    width = (_F32(0.3) + _hash(ix, 11, spec.texture_seed + 3) * _F32(0.15)) * _F32(p)
+    posts = _step(width / 2 - np.abs(X / p - ix - centre) * _F32(p))  # [T, W2]
     depth = Y - spec.band_top
     top_rail = _step(4.0 - depth) * _step(depth)
+    # Planks at irregular spacing: evenly spaced ones would let a vertical shift alias with the plank period. Posts
+    # and planks are several px wide (posts 6-13 px every 20-28 px): thinner ones are lost in the VAE's 8x8 latent
+    # pixels, and the ledge with them, which is what tells a pan from a tilt.
     cell = 11.0
-    plank = np.abs(depth - np.floor(depth / cell) * cell - _F32(0.5 * cell))
+    j = np.floor(depth / cell)
+    offset = (_F32(0.25) + _hash(j, 5, spec.texture_seed + 4) * _F32(0.5)) * _F32(cell)
+    plank = np.abs(depth - j * cell - offset)
     rails = np.maximum(top_rail, _step(1.6 - plank) * _F32(0.85) * (depth > 5.5))  # [T, Hn]
     coverage = _step(depth, 0.6)
     weight = np.maximum(posts[:, None, :], rails[:, :, None].astype(_F32))

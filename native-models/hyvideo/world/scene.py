@@ -88,7 +88,7 @@ class ClipSpec:
     bg_period: float  # feature size of the far texture, reference px
     bg_wave: float  # texture-specific shape parameter in 0..1 (stripe waviness, dot radius, cloud cover)
     near_tones: tuple[tuple[float, float, float], tuple[float, float, float]]
-    near_period: float  # spacing of the ledge's posts
+    near_period: float  # mean spacing of the ledge's posts
     band_top: float  # ledge edge, near-layer world y in reference px below the centre
     camera: str | None  # one of schema camera ids; None for still images
     camera_amount: float = 0.0  # px of travel (pan/around: b; tilt: a) or total zoom factor
@@ -259,7 +259,7 @@ PALETTES: dict[str, tuple[float, float]] = {
 PALETTE_VALUES = (0.18, 0.52)  # dark base, light pattern: captions name them "dark <hue>" and "<hue>"
 NEAR_TONES = ((0.14, 0.14, 0.14), (0.44, 0.44, 0.44))  # the ledge is always the same neutral fence
 BG_PERIOD = 22.0
-NEAR_PERIOD = 32.0
+NEAR_PERIOD = 24.0
 BG_WAVE = 0.5
 
 
@@ -271,7 +271,7 @@ def palette_tones(name: str) -> tuple[tuple[float, float, float], tuple[float, f
 
 # How far a move's speed may stray from its class's nominal speed. The caption names the move, not its speed, so
 # the best a model can predict for a later frame is the average over the speeds the world draws; a wide spread (it
-# was +-20-25% before pack 0.6.0) blurs a fast-moving periodic texture into a still one: the ledge's posts (then 24 px
+# was +-20-25% before pack 0.6.0) blurs a fast-moving periodic texture into a still one: the ledge's posts (24 px
 # apart) under a 32 px pan +-25% average out to 41% of their contrast by the last frame. Measured (docs/MODEL_CARD.md,
 # pack 0.6.0 against 0.5.0): object motion 72% against 48% on the held-out prompts; the ledge did not move faster.
 SPEED_SPREAD = 0.05
@@ -281,20 +281,18 @@ HANDHELD_SWAY = ((0, 2, 2.0), (0, 3, -1.75), (1, 3, 2.0), (1, 4, 1.5))
 
 
 def _camera_params(rng: np.random.Generator, camera: str | None) -> tuple[float, tuple]:
-    """Camera speed for the clip, each within SPEED_SPREAD of its nominal value. Horizontal pans and arounds move
-    the near ledge 20 px (the far layer 5), horizontal tilts 12: pack 0.6.0, trained on 32 and 16, drew ~9 px of
-    ledge travel on both and ~70% of the far layer's, so slower moves keep a pan's parallax within what the model
-    draws (docs/MODEL_CARD.md). Vertical moves are slower than the design's 32 px because a 64-px frame cannot keep a
-    ledge of 20% of its height in view while it slides that far, and the ledge is what shows near-layer motion."""
+    """Camera speed for the clip. Horizontal pans/tilts/around follow the design numbers (far layer ~8 px, tilt
+    ~16 px); vertical moves are slower because a 64-px frame cannot keep a ledge of 20% of its height in view while it
+    slides 32 px, and the ledge is what shows near-layer motion. Each within SPEED_SPREAD of its nominal value."""
     if camera is None or camera == "static":
         return 0.0, ()
     spread = float(rng.uniform(1.0 - SPEED_SPREAD, 1.0 + SPEED_SPREAD))
     if camera in ("pan-left", "pan-right", "around-left", "around-right"):
-        return 20.0 * spread, ()
+        return 32.0 * spread, ()
     if camera in ("pan-up", "pan-down"):
         return 14.0 * spread, ()
     if camera in ("tilt-left", "tilt-right"):
-        return 12.0 * spread, ()
+        return 16.0 * spread, ()
     if camera in ("tilt-up", "tilt-down"):
         return 12.0 * spread, ()
     if camera in ("zoom-in", "zoom-out"):
