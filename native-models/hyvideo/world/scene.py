@@ -1,11 +1,11 @@
 """What a synthetic clip contains (ClipSpec) and how its pieces move over time.
 
-The world is a 2.5D scene of three layers at fixed inverse depth (far 0, i.e. at infinity; subject 0.5; near 1.0) seen
-by a camera
-whose moves follow docs camera-moves.md: a camera translation shifts layer l by a + b * invdepth_l in screen space
-(a: turn on the spot, no parallax; b: travel, parallax), zoom scales about the frame centre. All geometry is kept in
-"reference pixels" of a 64x64 frame with the origin at the frame centre, so one spec renders at any size, and all
-motion is a function of normalised time u in [0, 1], so a 9- or 33-frame clip shows the same overall move.
+The world is a 2.5D scene of three layers at fixed inverse depth (far 0, i.e. at infinity; subject 0.5; near 1.0)
+seen by a camera whose moves follow docs camera-moves.md: a camera translation shifts layer l by a + b * invdepth_l
+in screen space (a: turn on the spot, no parallax; b: travel, parallax), zoom scales about the frame centre. All
+geometry is kept in "reference pixels" of a 64x64 frame with the origin at the frame centre, so one spec renders at
+any size, and all motion is a function of normalised time u in [0, 1], so a 9- or 33-frame clip shows the same
+overall move.
 
 Everything random is drawn here, in sample_spec(); render.py is a pure function of the spec.
 """
