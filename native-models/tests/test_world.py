@@ -402,23 +402,15 @@ def test_each_move_has_one_speed_and_handheld_one_sway():
 
 def test_texture_layout_is_a_function_of_the_caption():
     """Every clip draws the same layout of each texture (TEXTURE_SEED), so two clips whose captions name the same
-    background, palette and lighting show the same background where no object covers it; the seed does matter."""
+    background, palette and lighting show the same background; the seed does matter."""
     from hyvideo.world.scene import TEXTURE_SEED
 
     rng = np.random.default_rng(11)
-    pinned = dict(camera="static", motion="still", background="dots", lighting="soft", second_object=False)
+    pinned = dict(camera="static", motion="still", background="dots", lighting="soft")
     a, b = sample_spec(rng, **pinned), sample_spec(rng, **pinned)
     assert a.texture_seed == b.texture_seed == TEXTURE_SEED
-    b = dataclasses.replace(b, bg_tones=a.bg_tones, objects=(dataclasses.replace(a.main, x=a.main.x + 20.0),))
-    va, vb = render_clip(a, frames=1).astype(int), render_clip(b, frames=1).astype(int)
-    _, s, val = np.vectorize(colorsys.rgb_to_hsv)(*(np.maximum(va, vb)[0] / 255).transpose(2, 0, 1))
-    background = ~(((s > 0.3) & (val > 0.3)) | (val > 0.7))
-    for _ in range(2):  # two pixels clear of the objects' anti-aliased edges
-        background[1:] &= background[:-1]
-        background[:-1] &= background[1:]
-        background[:, 1:] &= background[:, :-1]
-        background[:, :-1] &= background[:, 1:]
-    assert background.mean() > 0.5
-    assert np.abs(va - vb)[0][background].max() <= 2
+    a, b = dataclasses.replace(a, objects=()), dataclasses.replace(b, objects=(), bg_tones=a.bg_tones)
+    background = render_clip(a, frames=1).astype(int)
+    assert np.array_equal(render_clip(b, frames=1), background)
     other = dataclasses.replace(a, texture_seed=TEXTURE_SEED + 1)
-    assert np.abs(render_clip(other, frames=1).astype(int) - va)[0][background].mean() > 5
+    assert np.abs(render_clip(other, frames=1).astype(int) - background).mean() > 5
