@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from hyvideo.pipeline import HunyuanVideoModel, generate
-from hyvideo.world.evaluate import camera_gain, contact_sheet, evaluate_videos, far_gain_by_background
+from hyvideo.world.evaluate import camera_gain, contact_sheet, evaluate_videos, far_gain_by_background, motion_breakdown
 from hyvideo.world.heldout import HELDOUT, heldout_spec
 from hyvideo.world.render import render_clip
 
@@ -73,6 +73,15 @@ def markdown(report: dict) -> str:
         for name, g in gain.items():
             cells = ["." if g.get(k) is None else f"{g[k]:.2f}" for k in ("far", "near", "zoom")]
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    motion = report.get("motion_breakdown") or {}
+    if motion:
+        def cell(table: dict) -> str:
+            return ", ".join(f"{k} {right}/{n}" for k, (right, n) in table.items())
+
+        lines += ["", "Object motion right per asked camera move: " + cell(motion["by_camera"]),
+                  "", "Per asked motion: " + cell(motion["by_motion"]),
+                  "", "Most frequent misses (asked -> read): "
+                  + ", ".join(f"{k} {n}" for k, n in list(motion["misses"].items())[:8])]
     by_bg = report.get("far_gain_by_background") or {}
     if by_bg:
         lines += ["", "Far-layer gain by background (median share of the render's far-layer travel, clip by clip): "
@@ -117,6 +126,7 @@ def main() -> None:
     report = evaluate_videos(videos, expected)
     reference = reference_clips(items, a.seeds)
     report["camera_gain"] = camera_gain(report["clips"], reference)
+    report["motion_breakdown"] = motion_breakdown(report["clips"])
     report["far_gain_by_background"] = far_gain_by_background(
         report["clips"], reference, [item["background"] for item in items for _ in range(a.seeds)])
     report["settings"] = {"steps": steps, "shift": shift, "guidance": guidance, "cfg_scale": a.cfg_scale,

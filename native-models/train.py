@@ -50,7 +50,7 @@ from hyvideo.templates import IMAGE_TEMPLATE, NEGATIVE_PROMPT, VIDEO_TEMPLATE
 from hyvideo.tokenizer_build import train_clip_tokenizer, train_llm_tokenizer
 from hyvideo.world.captions import caption_fields, render_caption, training_caption
 from hyvideo.world.dataset import make_dataset
-from hyvideo.world.evaluate import evaluate_videos
+from hyvideo.world.evaluate import evaluate_videos, object_pixels
 from hyvideo.world.heldout import HELDOUT, heldout_spec, is_heldout
 from hyvideo.world.render import render_clip
 
@@ -76,6 +76,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--ledge-weight", type=float, default=1.0,
                    help="weight of the bottom latent rows (the near ledge, which shows a pan's parallax) in the DiT's "
                         "flow loss; 1 = the plain loss")
+    p.add_argument("--object-weight", type=float, default=1.0,
+                   help="weight of the latent pixels that hold an object (colour, shape, size, motion) in the DiT's flow "
+                        "loss; 1 = the plain loss")
     p.add_argument("--motion-loss", type=float, default=0.0,
                    help="weight of the frame-to-frame velocity-error term in the DiT loss (see temporal_loss)")
     p.add_argument("--precision", choices=["auto", "bf16", "fp32"], default="auto",
@@ -496,16 +499,46 @@ def dit_forward(model: HunyuanVideoModel, dit, latents: torch.Tensor, prompts: l
 LEDGE_ROWS = 0.25  # bottom share of the latent's rows that holds the near ledge (it sits below ~80% of the height)
 
 
-def flow_loss(pred: torch.Tensor, target: torch.Tensor, ledge_weight: float = 1.0) -> torch.Tensor:
-    """Flow-matching MSE; with ledge_weight != 1 the ledge's rows count that much more, normalised so the weights
-    average to 1 (the loss stays comparable across settings)."""
-    if ledge_weight == 1.0:
+def flow_loss(pred: torch.Tensor, target: torch.Tensor, ledge_weight: float = 1.0,
+              object_mask: torch.Tensor | None = None, object_weight: float = 1.0) -> torch.Tensor:
+    """Flow-matching MSE. With ledge_weight != 1 the ledge's rows count that much more; with object_weight != 1 the
+    latent pixels that object_mask ([B, 1, T, H, W], 1 = holds an object) marks do. The weights are normalised to
+    average 1 over the batch, so the loss stays comparable across settings."""
+    if ledge_weight == 1.0 and (object_mask is None or object_weight == 1.0):
         return F.mse_loss(pred, target)
     h = pred.shape[-2]
     w = torch.ones(h, dtype=pred.dtype)
     w[h - max(1, round(LEDGE_ROWS * h)):] = ledge_weight
-    w = (w / w.mean()).view(h, 1)
+    w = w.view(h, 1).expand(pred.shape[-2:])
+    if object_mask is not None:
+        w = w * (1.0 + (object_weight - 1.0) * object_mask.to(pred.dtype))
+    w = w / w.expand(pred.shape[:1] + (1,) + pred.shape[2:]).mean()
     return ((pred - target).pow(2) * w).mean()
+
+
+def latent_grid_mask(mask: np.ndarray, spatial: int = 8, temporal: int = 4) -> torch.Tensor:
+    """Pixel mask [B, T, H, W] -> latent-pixel mask [B, 1, T', H/8, W/8]: a latent pixel is marked when any pixel it
+    encodes is (its 8x8 block over its frames: the causal VAE gives frame 0 a latent frame of its own, then one per
+    4 frames)."""
+    b, t, h, w = mask.shape
+    frames = [mask[:, :1]]
+    if t > 1:
+        frames.append(mask[:, 1:].reshape(b, (t - 1) // temporal, temporal, h, w).any(axis=2))
+    m = np.concatenate(frames, axis=1)
+    m = m.reshape(b, m.shape[1], h // spatial, spatial, w // spatial, spatial).any(axis=(3, 5))
+    return torch.from_numpy(m[:, None].astype(np.float32))
+
+
+def object_latent_masks(run: "Run") -> dict[str, torch.Tensor]:
+    """Which latent pixels of each training clip and still hold an object (cached in the work folder)."""
+    path = run.work / "object_masks.pt"
+    if path.exists():
+        return torch.load(path)
+    data = np.load(run.work / "data.npz")
+    masks = {key: torch.cat([latent_grid_mask(object_pixels(data[key][i : i + 64])) for i in range(0, len(data[key]), 64)])
+             for key in ("videos", "images")}
+    torch.save(masks, path)
+    return masks
 
 
 def temporal_loss(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -604,6 +637,7 @@ def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
     rng = random.Random(a.seed * 7 + step)
     gen = torch.Generator().manual_seed(a.seed * 11 + step)
     g1000 = torch.full((a.batch,), 1000.0)  # the teacher sees guidance 1 (= plain conditional), spec §5.5
+    masks = object_latent_masks(run) if a.object_weight != 1.0 else None
     recent: dict[str, list[float]] = {"video": [], "image": [], "aux": []}
     while step < a.dit_steps:
         image = step % IMAGE_EVERY == IMAGE_EVERY - 1
@@ -617,7 +651,8 @@ def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
             g["lr"] = lr_at(step, a.dit_steps, peak_lr, warmup=200)
         with autocast(run):
             pred, target, (text, mask, pooled) = dit_forward(model, model.dit, latents, prompts, image, sigma, noise, g1000)
-        flow = flow_loss(pred.float(), target, a.ledge_weight)
+        object_mask = None if masks is None else masks["images" if image else "videos"][idx]
+        flow = flow_loss(pred.float(), target, a.ledge_weight, object_mask, a.object_weight)
         aux, _ = heads.loss(text.float(), mask, pooled.float(), labels)
         loss = flow + AUX_WEIGHT * aux
         if a.motion_loss and not image:

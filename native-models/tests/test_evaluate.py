@@ -11,7 +11,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from hyvideo.world.evaluate import (  # noqa: E402
-    analyse_clip, camera_gain, contact_sheet, degrade, evaluate_videos, far_gain_by_background)
+    analyse_clip, camera_gain, contact_sheet, degrade, evaluate_videos, far_gain_by_background, motion_breakdown)
 from hyvideo.world.render import render_clip  # noqa: E402
 from hyvideo.world.scene import sample_spec  # noqa: E402
 from hyvideo.world.schema import camera_ids  # noqa: E402
@@ -144,3 +144,17 @@ def test_far_gain_by_background_pairs_each_clip_with_its_render(clips):
     assert all(g == pytest.approx(1, abs=0.15) for g in itself.values()), itself
     assert all(g == pytest.approx(0.5, abs=0.15) for g in far_gain_by_background(half_speed, reference, backgrounds).values())
     assert all(abs(g) < 0.1 for g in far_gain_by_background(still, reference, backgrounds).values())
+
+
+def test_motion_breakdown_counts_per_camera_and_motion_and_lists_the_misses():
+    def clip(motion: str, camera: str, read: str) -> dict:
+        return {"expected": {"motion": motion, "camera": camera}, "predicted": {"motion": read, "camera": camera}}
+
+    clips = [clip("moves-left", "pan-left", "still"), clip("moves-left", "pan-left", "moves-left"),
+             clip("grows", "static", "grows"), clip("moves-left", "static", "still"),
+             clip("still", "pan-left", "moves-up"), {"expected": {"motion": None, "camera": "static"},
+                                                     "predicted": {"motion": "still", "camera": "static"}}]
+    out = motion_breakdown(clips)
+    assert out["by_camera"] == {"static": [1, 2], "pan-left": [1, 3]}  # schema order, unscored clip left out
+    assert out["by_motion"] == {"moves-left": [1, 3], "grows": [1, 1], "still": [0, 1]}
+    assert list(out["misses"].items()) == [("moves-left -> still", 2), ("still -> moves-up", 1)]

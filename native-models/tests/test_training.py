@@ -113,6 +113,49 @@ def test_ledge_weight_counts_the_bottom_rows_more_and_keeps_the_mean_weight_one(
     assert flow_loss(bottom, zeros, 4.0) > F.mse_loss(bottom, zeros) > flow_loss(top, zeros, 4.0)
 
 
+def test_object_weight_counts_the_marked_latent_pixels_more_and_keeps_the_mean_weight_one():
+    """Weight w makes an error on a latent pixel the object mask marks cost w times one elsewhere, per clip's own mask,
+    and a uniform error costs the same under any weight (the weights average 1 over the batch)."""
+    import torch.nn.functional as F
+    from train import flow_loss
+
+    zeros = torch.zeros(2, 16, 5, 8, 8)
+    mask = torch.zeros(2, 1, 5, 8, 8)
+    mask[0, :, :, 2:4, 2:4] = 1.0  # clip 0: an object at the top left
+    mask[1, :, :, 5:7, 5:7] = 1.0  # clip 1: one at the bottom right
+    assert abs(flow_loss(torch.ones_like(zeros), zeros, 1.0, mask, 4.0).item() - 1.0) < 1e-6
+    pred = torch.randn(2, 16, 5, 8, 8)
+    assert flow_loss(pred, zeros, 1.0, mask, 1.0) == F.mse_loss(pred, zeros)
+    on, off = zeros.clone(), zeros.clone()
+    on[0, :, :, 2, 2] = on[1, :, :, 5, 5] = 1.0  # under each clip's own object
+    off[0, :, :, 5, 5] = off[1, :, :, 2, 2] = 1.0  # the same pixels, swapped: under the other clip's object only
+    assert abs(flow_loss(on, zeros, 1.0, mask, 4.0).item() / flow_loss(off, zeros, 1.0, mask, 4.0).item() - 4.0) < 1e-5
+
+
+def test_object_masks_mark_the_latent_pixels_that_encode_an_object():
+    """The mask of a rendered clip, on the latent grid: frame 0 its own latent frame, then one per 4 frames, each
+    latent pixel an 8x8 block; it follows the object (and only it) as it moves."""
+    import numpy as np
+    from hyvideo.world.evaluate import object_pixels
+    from hyvideo.world.render import render_clip
+    from hyvideo.world.scene import sample_spec
+    from train import latent_grid_mask
+
+    pixel = np.zeros((1, 17, 64, 64), bool)
+    pixel[0, 0, 3, 60] = True  # frame 0 -> latent frame 0, block (0, 7)
+    pixel[0, 7, 40, 9] = True  # frame 7 -> latent frame 2 (frames 5-8), block (5, 1)
+    grid = latent_grid_mask(pixel)
+    assert grid.shape == (1, 1, 5, 8, 8) and grid.sum() == 2
+    assert grid[0, 0, 0, 0, 7] == 1 and grid[0, 0, 2, 5, 1] == 1
+
+    spec = sample_spec(np.random.default_rng(3), camera="static", motion="moves-right", second_object=False)
+    video = render_clip(spec)
+    grid = latent_grid_mask(object_pixels(video)[None])[0, 0]
+    assert 0 < grid[0].mean() < 0.25  # the object, not the background
+    cols = [np.nonzero(g.any(axis=0).numpy())[0].mean() for g in grid]
+    assert cols[-1] > cols[0]  # it moved right
+
+
 def test_init_from_trained_weights_continues_with_their_tokenizers_and_vae(tmp_path: Path):
     """--init-from adopts a weights directory: the VAE and text stages are skipped, the latents keep its scaling,
     and the DiT stage trains on from its weights (with the frame-to-frame loss term on)."""
@@ -121,7 +164,7 @@ def test_init_from_trained_weights_continues_with_their_tokenizers_and_vae(tmp_p
     trained = first / "weights"
     # A work folder holding a from-scratch run is refused rather than resumed with --init-from ignored.
     assert "use a fresh --work" in refused_train(first / "work", "--init-from", str(trained))
-    out = run_train(tmp_path, "--init-from", str(trained), "--motion-loss", "1")
+    out = run_train(tmp_path, "--init-from", str(trained), "--motion-loss", "1", "--object-weight", "4")
     assert "[init] continuing" in out and "[vae" not in out and "[text]" not in out
     assert "[dit] step 4/4" in out and "[distill] step 3/3" in out
     for name in ("tokenizer_llm.json", "tokenizer_clip.json"):

@@ -125,6 +125,13 @@ def _object_classes(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return cls, np.maximum(soft_c, soft_w)
 
 
+def object_pixels(video: np.ndarray) -> np.ndarray:
+    """Where the world's objects are in uint8 frames [..., H, W, 3]: a bool mask [..., H, W] by the same colour rule
+    the evaluator tracks subjects with (objects saturated and bright, or white; backgrounds muted)."""
+    cls, _ = _object_classes(np.asarray(video).astype(np.float32) / 255.0)
+    return cls >= 0
+
+
 def _track_main(cls: np.ndarray) -> tuple[str | None, np.ndarray]:
     """The subject is the palette colour covering most pixels over the clip; per frame its largest component."""
     counts = np.bincount(cls[cls >= 0].ravel(), minlength=len(COLOURS))
@@ -578,6 +585,30 @@ def layer_travel(analysis: dict[str, Any]) -> dict[str, Any]:
 
 def _median_along(travels: Sequence[dict[str, Any]], layer: str, direction: np.ndarray) -> float:
     return float(np.median([np.dot(t[layer], direction) for t in travels]))
+
+
+def motion_breakdown(clips: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Object motion right per asked camera move and per asked motion ([right, clips]), and the misses as
+    "asked -> read" counts, most frequent first, from evaluate_videos' clips. Object motion is read after removing
+    the camera's measured effect, so a camera drawn at the wrong speed shows up here as motion misses under it."""
+    by_camera: dict[str, list[int]] = {}
+    by_motion: dict[str, list[int]] = {}
+    misses: dict[str, int] = {}
+    for clip in clips:
+        want, got = clip["expected"].get("motion"), clip["predicted"].get("motion")
+        if want is None:
+            continue
+        for table, key in ((by_camera, clip["expected"].get("camera")), (by_motion, want)):
+            if key is not None:
+                cell = table.setdefault(key, [0, 0])
+                cell[0] += int(got == want)
+                cell[1] += 1
+        if got != want:
+            misses[f"{want} -> {got}"] = misses.get(f"{want} -> {got}", 0) + 1
+    order = {c: i for i, c in enumerate(camera_ids())}
+    return {"by_camera": dict(sorted(by_camera.items(), key=lambda kv: order.get(kv[0], len(order)))),
+            "by_motion": by_motion,
+            "misses": dict(sorted(misses.items(), key=lambda kv: (-kv[1], kv[0])))}
 
 
 def camera_gain(clips: Sequence[dict[str, Any]], reference: Sequence[dict[str, Any]], min_travel: float = 2.0
