@@ -535,8 +535,10 @@ def object_latent_masks(run: "Run") -> dict[str, torch.Tensor]:
     if path.exists():
         return torch.load(path)
     data = np.load(run.work / "data.npz")
-    masks = {key: torch.cat([latent_grid_mask(object_pixels(data[key][i : i + 64])) for i in range(0, len(data[key]), 64)])
-             for key in ("videos", "images")}
+    masks = {}
+    for key in ("videos", "images"):
+        clips = data[key]  # an npz member is read from disk on every access: once
+        masks[key] = torch.cat([latent_grid_mask(object_pixels(clips[i : i + 64])) for i in range(0, len(clips), 64)])
     torch.save(masks, path)
     return masks
 
