@@ -91,6 +91,10 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--fresh-dit", action="store_true",
                    help="with --init-from: adopt only its VAE and text encoders and train a freshly initialised DiT "
                         "(a DiT-only trial on another world, side by side with the same VAE)")
+    p.add_argument("--fresh-text", action="store_true",
+                   help="with --init-from: adopt only its VAE; the text warm-up and the DiT start from a fresh "
+                        "initialisation, so the run is the recipe from scratch from its latents on (an A/B of the "
+                        "later stages without training the VAE again)")
     p.add_argument("--dit-lr", type=float, default=None, help="peak DiT learning rate (default DIT_LR)")
     p.add_argument("--distill-lr", type=float, default=DISTILL_LR, help="peak guidance-distillation learning rate")
     p.add_argument("--dit-width", type=parse_width, default=None, metavar="HIDDEN:HEADS",
@@ -255,15 +259,19 @@ def adopt_tokenizers(run: Run, weights: Path) -> None:
 def adopted_state(a: argparse.Namespace, model: HunyuanVideoModel) -> dict:
     """A checkpoint state that starts from a weights directory: VAE and text stages marked done. Its DiT is adopted
     too when `model`'s DiT has the same sizes and --fresh-dit is not given; otherwise `model`'s freshly initialised
-    DiT stays."""
+    DiT stays. With --fresh-text only the VAE is adopted and the text stage is left to run."""
     trained = HunyuanVideoModel.load(a.init_from)
-    same_dit = trained.cfg.dit == model.cfg.dit and not a.fresh_dit
-    adopted = {k: v for k, v in trained.state_dict().items() if same_dit or not k.startswith("dit.")}
-    print(f"[init] continuing from {a.init_from}" + ("" if same_dit else " (its VAE and text encoders; a fresh DiT)"),
-          flush=True)
-    return {"model": {**model.state_dict(), **adopted}, "scaling_factor": trained.cfg.vae.scaling_factor,
-            "init_from": str(a.init_from), "vae_step": a.vae_steps, "vae_motion_step": a.vae_motion_steps,
-            "text_step": a.text_steps}
+    same_dit = trained.cfg.dit == model.cfg.dit and not a.fresh_dit and not a.fresh_text
+    adopted = {k: v for k, v in trained.state_dict().items()
+               if k.startswith("vae.") or (not a.fresh_text and (same_dit or not k.startswith("dit.")))}
+    what = ("its VAE; fresh text encoders and DiT" if a.fresh_text else
+            "" if same_dit else "its VAE and text encoders; a fresh DiT")
+    print(f"[init] continuing from {a.init_from}" + (f" ({what})" if what else ""), flush=True)
+    state = {"model": {**model.state_dict(), **adopted}, "scaling_factor": trained.cfg.vae.scaling_factor,
+             "init_from": str(a.init_from), "vae_step": a.vae_steps, "vae_motion_step": a.vae_motion_steps}
+    if not a.fresh_text:
+        state["text_step"] = a.text_steps
+    return state
 
 
 def load_tokenizer(run: Run) -> PromptTokenizer:
@@ -791,6 +799,8 @@ def main() -> None:
     torch.manual_seed(a.seed)
     if a.fresh_dit and a.init_from is None:
         raise SystemExit("--fresh-dit: give --init-from, the weights whose VAE and text encoders to adopt")
+    if a.fresh_text and a.init_from is None:
+        raise SystemExit("--fresh-text: give --init-from, the weights whose VAE to adopt")
     run = Run(a)
     t_start = time.time()
     restore_resume(run)

@@ -190,3 +190,11 @@ def test_init_from_trained_weights_continues_with_their_tokenizers_and_vae(tmp_p
     out = run_train(fresh, "--init-from", str(trained), "--fresh-dit", "--stop-after", "dit")
     assert "a fresh DiT" in out and "[dit] step 4/4" in out
     assert "DiT width [64, 2]" in refused_train(wide / "work", "--dit-width", "96:3")
+    # --fresh-text adopts the VAE alone: the text warm-up runs again from a fresh start, then a fresh DiT.
+    again = tmp_path / "again"
+    out = run_train(again, "--init-from", str(trained), "--fresh-text")
+    assert "fresh text encoders and DiT" in out and "[vae" not in out
+    assert "[text] step 3/3" in out and "[dit] step 4/4" in out
+    assert torch.equal(load_file(str(trained / "vae.safetensors"))["vae.decoder.conv_out.conv.weight"],
+                       load_file(str(again / "weights" / "vae.safetensors"))["vae.decoder.conv_out.conv.weight"])
+    assert "--fresh-text: give --init-from" in refused_train(tmp_path / "nothing", "--fresh-text")
