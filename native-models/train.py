@@ -43,6 +43,7 @@ import torch.nn.functional as F
 
 from hyvideo.config import ModelConfig, small_config
 from hyvideo.cpu_isa import ensure_usable_bf16_isa
+from hyvideo.precision import choose_bf16, cpu_has_bf16_flags
 from hyvideo.flow import noisy_input, training_sigmas
 from hyvideo.pipeline import HunyuanVideoModel, to_uint8
 from hyvideo.prompt import PromptTokenizer
@@ -85,8 +86,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--motion-loss", type=float, default=0.0,
                    help="weight of the frame-to-frame velocity-error term in the DiT loss (see temporal_loss)")
     p.add_argument("--precision", choices=["auto", "bf16", "fp32"], default="auto",
-                   help="bf16 autocast (weights and optimizer stay fp32): ~2x faster on CPUs with AVX512-BF16 or AMX; "
-                        "auto uses it where the CPU has it")
+                   help="bf16 autocast (weights and optimizer stay fp32): ~2x faster on some CPUs with AVX512-BF16 or "
+                        "AMX, slower on others; auto times one step each way where the CPU has them and keeps the "
+                        "faster (recorded in the work folder)")
     p.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1), help="torch CPU threads")
     p.add_argument("--init-from", type=Path, default=None,
                    help="a weights directory to continue from: its tokenizers, VAE, text encoders and DiT are adopted "
@@ -179,7 +181,7 @@ class Run:
         self.ckpt = self.work / "checkpoint.pt"
         self.losses_path = self.work / "losses.jsonl"
         self.last_save = time.time()
-        self.bf16 = use_bf16(args.precision)
+        self.bf16 = use_bf16(args.precision, self.work)
 
     def log_loss(self, stage: str, step: int, loss: float, **extra: float) -> None:
         with self.losses_path.open("a") as f:
@@ -205,14 +207,14 @@ def optimizer_step(opt: torch.optim.Optimizer, loss: torch.Tensor, params) -> No
     opt.step()
 
 
-def use_bf16(precision: str) -> bool:
+def use_bf16(precision: str, work: Path) -> bool:
     if precision == "fp32":
         return False
-    probes = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")  # private but long-standing torch.cpu probes
-    if precision == "auto" and not any(bool(getattr(torch.cpu, name, lambda: False)()) for name in probes):
+    if precision == "auto" and not cpu_has_bf16_flags():
         return False
     ensure_usable_bf16_isa()  # before the first bf16 kernel: some VMs advertise AMX that crashes
-    return True
+    # With the flags present, "auto" still measures: on some of those CPUs autocast is the slower (hyvideo/precision.py).
+    return precision == "bf16" or choose_bf16(work)
 
 
 def autocast(run: "Run"):

@@ -7,11 +7,16 @@ from pathlib import Path
 
 import torch
 
+from hyvideo import precision
+
 HERE = Path(__file__).resolve().parents[1]
+HAS_BF16_FLAGS = precision.cpu_has_bf16_flags()
 
 
 def _train(*args: str) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, str(HERE / "train.py"), "--quick", *args]
+    # fp32 unless a test asks: "auto" times both precisions (~10 s a fresh work folder) where the CPU has bf16 flags.
+    precision = [] if "--precision" in args else ["--precision", "fp32"]
+    cmd = [sys.executable, str(HERE / "train.py"), "--quick", *precision, *args]
     return subprocess.run(cmd, cwd=HERE, capture_output=True, text=True, timeout=600,
                           env={"OPENBLAS_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"})
 
@@ -37,7 +42,7 @@ def test_fresh_dit_without_weights_to_adopt_is_refused(tmp_path: Path):
 
 
 def test_quick_recipe_resumes_and_finishes(tmp_path: Path):
-    first = run_train(tmp_path, "--stop-after", "vae")
+    first = run_train(tmp_path, "--stop-after", "vae", "--precision", "auto")  # the recipe's command as it is
     assert "[vae] step 4/4" in first and "[vae_motion] step 3/3" in first
     # The gate scores encode→decode of held-out renders after each VAE phase.
     assert "[vae gate] vae step 4" in first and "[vae gate] vae_motion step 7" in first
@@ -46,8 +51,10 @@ def test_quick_recipe_resumes_and_finishes(tmp_path: Path):
     # A session ends: its slim resume point is committed, the work folder is lost, a new machine picks up.
     assert "[resume]" in run_train(tmp_path, "--save-resume")
     shutil.rmtree(tmp_path / "work")
-    second = run_train(tmp_path)
+    second = run_train(tmp_path, "--precision", "auto")
     assert "[resume] continuing" in second
+    # Where the CPU has bf16 flags, "auto" measured which precision is faster and recorded it for resumed runs.
+    assert (tmp_path / "work" / "precision.json").exists() == HAS_BF16_FLAGS
     assert "[vae" not in second  # resumed after the VAE stage instead of starting over
     assert "[latents]" in second and "[text] step 3/3" in second and "[dit] step 4/4" in second and "[distill] step 3/3" in second
     assert (tmp_path / "weights" / "model.safetensors").exists() and (tmp_path / "weights" / "vae.safetensors").exists()
