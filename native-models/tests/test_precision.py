@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+import torch
 
 from hyvideo import cpu_isa, precision
 from hyvideo.config import small_config
@@ -47,5 +48,10 @@ def test_the_choice_is_measured_once_and_a_resumed_run_keeps_it(tmp_path: Path):
                                                 "train.py does not time it there")
 def test_both_precisions_are_timed_on_a_cpu_with_bf16():
     cpu_isa.ensure_usable_bf16_isa()  # as train.py does first: some VMs advertise AMX that crashes
+    torch.manual_seed(7)
+    expected = torch.rand(4)
+    torch.manual_seed(7)
     times = precision.time_training_steps(reps=1)
     assert times.fp32 > 0 and times.bf16 > 0
+    # The recipe seeds before the probe and initialises its models after: the probe must not move the random state.
+    assert torch.equal(torch.rand(4), expected)
