@@ -43,9 +43,9 @@ import torch.nn.functional as F
 
 from hyvideo.config import ModelConfig, small_config
 from hyvideo.cpu_isa import ensure_usable_bf16_isa
-from hyvideo.precision import choose_bf16, cpu_has_bf16_flags
 from hyvideo.flow import noisy_input, training_sigmas
 from hyvideo.pipeline import HunyuanVideoModel, to_uint8
+from hyvideo.precision import choose_bf16, cpu_has_bf16_flags
 from hyvideo.prompt import PromptTokenizer
 from hyvideo.text_supervision import AttributeHeads, attribute_labels, label_batch
 from hyvideo.templates import IMAGE_TEMPLATE, NEGATIVE_PROMPT, VIDEO_TEMPLATE

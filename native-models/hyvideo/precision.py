@@ -77,10 +77,13 @@ def time_training_steps(reps: int = 3) -> StepTimes:
 
 
 def choose_bf16(work: Path, measure=time_training_steps) -> bool:
-    """The precision recorded in `work`, or measured now (and recorded) when there is none."""
+    """The precision recorded in `work`, or measured now (and recorded) when there is none or it cannot be read (a
+    record cut short, say by a full disk, costs one more measurement, not the run)."""
     path = work / CHOICE_FILE
-    if path.exists():
+    try:
         return bool(json.loads(path.read_text())["bf16"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
     times = measure()
     chosen = times.bf16_pays
     path.write_text(json.dumps({"bf16": chosen, "seconds_fp32": round(times.fp32, 4),

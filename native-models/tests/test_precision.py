@@ -42,6 +42,9 @@ def test_the_choice_is_measured_once_and_a_resumed_run_keeps_it(tmp_path: Path):
     (tmp_path / precision.CHOICE_FILE).write_text(json.dumps({**recorded, "bf16": True}))
     assert precision.choose_bf16(tmp_path, measure) is True  # read back, not measured again
     assert len(calls) == 1
+    (tmp_path / precision.CHOICE_FILE).write_text('{"bf16": tr')  # cut short
+    assert precision.choose_bf16(tmp_path, measure) is False  # measured again and recorded whole
+    assert len(calls) == 2 and json.loads((tmp_path / precision.CHOICE_FILE).read_text())["bf16"] is False
 
 
 @pytest.mark.skipif(not HAS_BF16_FLAGS, reason="without AVX512-BF16 or AMX oneDNN emulates bf16 (minutes); "

@@ -15,8 +15,8 @@ HAS_BF16_FLAGS = precision.cpu_has_bf16_flags()
 
 def _train(*args: str) -> subprocess.CompletedProcess:
     # fp32 unless a test asks: "auto" times both precisions (~10 s a fresh work folder) where the CPU has bf16 flags.
-    precision = [] if "--precision" in args else ["--precision", "fp32"]
-    cmd = [sys.executable, str(HERE / "train.py"), "--quick", *precision, *args]
+    forced = [] if "--precision" in args else ["--precision", "fp32"]
+    cmd = [sys.executable, str(HERE / "train.py"), "--quick", *forced, *args]
     return subprocess.run(cmd, cwd=HERE, capture_output=True, text=True, timeout=600,
                           env={"OPENBLAS_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"})
 
