@@ -71,7 +71,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--vae-steps", type=int, default=1500)
     p.add_argument("--vae-motion-steps", type=int, default=1000)
     p.add_argument("--text-steps", type=int, default=400)
-    p.add_argument("--dit-steps", type=int, default=4500)
+    p.add_argument("--dit-steps", type=int, default=6000)
     p.add_argument("--distill-steps", type=int, default=400)
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--train-shift", type=float, default=3.0)
