@@ -33,7 +33,6 @@ import math
 import os
 import random
 import shutil
-import sys
 import time
 from pathlib import Path
 from typing import Callable
@@ -792,22 +791,6 @@ def plot_losses(log: Path, out: Path) -> None:
     fig.savefig(out, dpi=110)
 
 
-STARTED_ENV = "HYVIDEO_TRAIN_STARTED"  # when the invocation began, carried across restart_for_dit
-
-
-def restart_for_dit(t_start: float) -> None:
-    """Start the DiT stage in a fresh interpreter (same command; it resumes from the checkpoint the text stage has
-    saved). Measured 2026-12-03 on the 2-core AMD EPYC with AVX512-BF16: in the process that had rendered the
-    data and trained the VAE and the text encoders, a DiT step took 1.14-1.36 s (steps 20-380); the same run resumed
-    by the same command in a new process took 0.73-0.84 s (docs/BENCHMARKS.md). Which state of the long process
-    costs the time is not known yet; a new process sheds all of it for ~5 s of start-up."""
-    print("[dit] restarting in a fresh process (the DiT trains faster there)", flush=True)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os.environ[STARTED_ENV] = repr(t_start)
-    os.execv(sys.executable, [sys.executable, *sys.argv])
-
-
 def describe(state: dict) -> str:
     return ", ".join(f"{k} {state[k]}" for k in ("vae_step", "vae_motion_step", "text_step", "dit_step", "distill_step") if k in state) or "no training"
 
@@ -824,7 +807,7 @@ def main() -> None:
     if a.fresh_text and a.init_from is None:
         raise SystemExit("--fresh-text: give --init-from, the weights whose VAE to adopt")
     run = Run(a)
-    t_start = float(os.environ.pop(STARTED_ENV, time.time()))
+    t_start = time.time()
     restore_resume(run)
     state = run.load() or {}
     if a.init_from is not None:
@@ -859,7 +842,6 @@ def main() -> None:
         print(f"[snapshot] {write_final(run, model.eval())} at {describe(state)}", flush=True)
         return
     model.train()
-    before = describe(state)
     stage_vae(run, model, state)
     if a.stop_after == "vae":
         return
@@ -867,9 +849,6 @@ def main() -> None:
     if a.stop_after == "latents":
         return
     stage_text(run, model, state)
-    if describe(state) != before and state.get("dit_step", 0) < a.dit_steps:
-        run.save(state)
-        restart_for_dit(t_start)
     stage_dit(run, model, state)
     if a.stop_after == "dit":
         return

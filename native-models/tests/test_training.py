@@ -57,10 +57,6 @@ def test_quick_recipe_resumes_and_finishes(tmp_path: Path):
     assert (tmp_path / "work" / "precision.json").exists() == HAS_BF16_FLAGS
     assert "[vae" not in second  # resumed after the VAE stage instead of starting over
     assert "[latents]" in second and "[text] step 3/3" in second and "[dit] step 4/4" in second and "[distill] step 3/3" in second
-    # The DiT starts in a fresh process (train.restart_for_dit), once, and resumes where the text stage saved.
-    restart = "[dit] restarting in a fresh process"
-    assert second.count(restart) == 1
-    assert second.index("[text] step 3/3") < second.index(restart) < second.index("[dit] step 4/4")
     assert (tmp_path / "weights" / "model.safetensors").exists() and (tmp_path / "weights" / "vae.safetensors").exists()
     assert (tmp_path / "loss.png").exists()
     cfg = json.loads((tmp_path / "weights" / "config.json").read_text())
