@@ -83,6 +83,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--object-weight", type=float, default=1.5,
                    help="weight of the latent pixels that hold an object (colour, shape, size, motion) in the DiT's flow "
                         "loss; 1 = the plain loss")
+    p.add_argument("--freeze-text", action="store_true",
+                   help="keep the text encoders as the warm-up left them during the DiT stage (as HunyuanVideo keeps "
+                        "its LLM and CLIP frozen): no backward through them, ~35%% less time per DiT step here")
     p.add_argument("--motion-loss", type=float, default=0.0,
                    help="weight of the frame-to-frame velocity-error term in the DiT loss (see temporal_loss)")
     p.add_argument("--precision", choices=["auto", "bf16", "fp32"], default="auto",
@@ -502,8 +505,9 @@ def caption_batch(fields_list: list, rng: random.Random, image: bool, drop: floa
 
 
 def dit_forward(model: HunyuanVideoModel, dit, latents: torch.Tensor, prompts: list[str], image: bool,
-                sigma: torch.Tensor, noise: torch.Tensor, guidance: torch.Tensor | None):
-    text, mask, pooled = model.encode_text(prompts, image)
+                sigma: torch.Tensor, noise: torch.Tensor, guidance: torch.Tensor | None, frozen_text: bool = False):
+    with torch.set_grad_enabled(torch.is_grad_enabled() and not frozen_text):
+        text, mask, pooled = model.encode_text(prompts, image)
     x, target = noisy_input(latents, noise, sigma)
     cos, sin = model.rope(tuple(latents.shape[2:]))
     return dit(x, sigma * 1000.0, text, mask, pooled, cos, sin, guidance), target, (text, mask, pooled)
@@ -637,9 +641,10 @@ def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
     a = run.args
     lat = torch.load(run.work / "latents.pt")
     caps = json.loads((run.work / "captions.json").read_text())
-    trainable = [model.dit, model.llm, model.clip]
+    trainable = [model.dit, model.llm, model.clip]  # the EMA keeps all three, so distillation loads it either way
     heads = attribute_heads(model, state)
-    params = [p for m in trainable for p in m.parameters()] + list(heads.parameters())
+    params = (list(model.dit.parameters()) if a.freeze_text
+              else [p for m in trainable for p in m.parameters()] + list(heads.parameters()))
     peak_lr = a.dit_lr or DIT_LR
     opt = torch.optim.AdamW(params, lr=peak_lr, weight_decay=0.01)
     if "dit_opt" in state:
@@ -665,11 +670,17 @@ def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
         for g in opt.param_groups:
             g["lr"] = lr_at(step, a.dit_steps, peak_lr, warmup=200)
         with autocast(run):
-            pred, target, (text, mask, pooled) = dit_forward(model, model.dit, latents, prompts, image, sigma, noise, g1000)
+            pred, target, (text, mask, pooled) = dit_forward(model, model.dit, latents, prompts, image, sigma, noise,
+                                                             g1000, frozen_text=a.freeze_text)
         object_mask = None if masks is None else masks["images" if image else "videos"][idx]
         flow = flow_loss(pred.float(), target, a.ledge_weight, object_mask, a.object_weight)
-        aux, _ = heads.loss(text.float(), mask, pooled.float(), labels)
-        loss = flow + AUX_WEIGHT * aux
+        if a.freeze_text:
+            with torch.no_grad():  # logged only: the heads cannot move frozen encoders
+                aux, _ = heads.loss(text.float(), mask, pooled.float(), labels)
+            loss = flow
+        else:
+            aux, _ = heads.loss(text.float(), mask, pooled.float(), labels)
+            loss = flow + AUX_WEIGHT * aux
         if a.motion_loss and not image:
             loss = loss + a.motion_loss * temporal_loss(pred.float(), target)
         optimizer_step(opt, loss, params)
