@@ -205,3 +205,11 @@ def test_init_from_trained_weights_continues_with_their_tokenizers_and_vae(tmp_p
     assert torch.equal(load_file(str(trained / "vae.safetensors"))["vae.decoder.conv_out.conv.weight"],
                        load_file(str(again / "weights" / "vae.safetensors"))["vae.decoder.conv_out.conv.weight"])
     assert "--fresh-text: give --init-from" in refused_train(tmp_path / "nothing", "--fresh-text")
+    # --freeze-text: the DiT stage (and then distillation) leaves the adopted text encoders exactly as they came.
+    frozen = tmp_path / "frozen"
+    out = run_train(frozen, "--init-from", str(trained), "--freeze-text")
+    assert "[dit] step 4/4" in out and "[distill] step 3/3" in out
+    came, went = load_file(str(trained / "model.safetensors")), load_file(str(frozen / "weights" / "model.safetensors"))
+    text_keys = [k for k in came if not k.startswith("dit.")]
+    assert text_keys and all(torch.equal(came[k], went[k]) for k in text_keys)
+    assert not torch.equal(came["dit.img_in.proj.weight"], went["dit.img_in.proj.weight"])
