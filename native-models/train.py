@@ -696,7 +696,7 @@ def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
             recent = {"video": [], "image": [], "aux": []}
         if run.due() or step == a.dit_steps:
             state.update(dit_step=step, dit_opt=opt.state_dict(), ema=ema_model.state_dict(), model=model.state_dict(),
-                         heads=heads.state_dict())
+                         heads=heads.state_dict(), dit_frozen_text=a.freeze_text)
             run.save(state)
 
 
@@ -821,6 +821,11 @@ def main() -> None:
     t_start = time.time()
     restore_resume(run)
     state = run.load() or {}
+    frozen = state.get("dit_frozen_text")
+    if frozen is not None and frozen != a.freeze_text:
+        # Its optimizer holds the DiT's parameters alone, or those of the text encoders too: it cannot switch midway.
+        raise SystemExit(f"--freeze-text: {run.work} holds a DiT stage trained with{'' if frozen else 'out'} it; "
+                         "give the same or use a fresh --work")
     if a.init_from is not None:
         if state and "init_from" not in state:
             # Resuming a from-scratch run here would quietly ignore --init-from (and overwrite its tokenizers).

@@ -213,3 +213,5 @@ def test_init_from_trained_weights_continues_with_their_tokenizers_and_vae(tmp_p
     text_keys = [k for k in came if not k.startswith("dit.")]
     assert text_keys and all(torch.equal(came[k], went[k]) for k in text_keys)
     assert not torch.equal(came["dit.img_in.proj.weight"], went["dit.img_in.proj.weight"])
+    # Its work folder records the choice: resuming it the other way is refused before anything runs.
+    assert "--freeze-text:" in refused_train(frozen / "work", "--init-from", str(trained))
