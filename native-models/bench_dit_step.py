@@ -2,7 +2,11 @@
 side in one process (alternating, so the machine's noise hits every width alike): what a wider DiT would cost the
 recipe before anyone trains one. Random latents at the recipe's shape; the text is the held-out prompts.
 
-Usage: node build/scripts/python.mjs run native-models/bench_dit_step.py [--widths 128:4,192:6] [--reps 4]"""
+With --frozen-text each width is also timed with the text encoders frozen (train.py --freeze-text: no backward
+through them, the optimizer on the DiT alone), side by side in the same alternation.
+
+Usage: node build/scripts/python.mjs run native-models/bench_dit_step.py [--widths 128:4,192:6] [--reps 4]
+       [--frozen-text] [--bf16]"""
 from __future__ import annotations
 
 import argparse
@@ -25,6 +29,8 @@ def main() -> None:
     p.add_argument("--reps", type=int, default=4, help="timed steps per width after one warm-up step")
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--frozen-text", action="store_true", help="also time each width with the text encoders frozen")
+    p.add_argument("--bf16", action="store_true", help="under bf16 autocast, as train.py runs where it is faster")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -35,29 +41,34 @@ def main() -> None:
     for pair in a.widths.split(","):
         hidden, heads = (int(v) for v in pair.split(":"))
         cfg = dataclasses.replace(base.cfg, dit=dataclasses.replace(base.cfg.dit, hidden_size=hidden, heads_num=heads))
-        model = HunyuanVideoModel(cfg, base.tokenizer).train()
-        runs[hidden] = (model, torch.optim.AdamW(model.parameters(), lr=1e-4), [])
+        for frozen in (False, True) if a.frozen_text else (False,):
+            model = HunyuanVideoModel(cfg, base.tokenizer).train()
+            params = model.dit.parameters() if frozen else model.parameters()
+            label = f"DiT hidden {hidden}" + (", text frozen" if frozen else "")
+            runs[label] = (model, frozen, torch.optim.AdamW(params, lr=1e-4), [])
     latents = torch.randn(a.batch, 16, 5, 8, 8)
     noise, sigma = torch.randn_like(latents), torch.rand(a.batch)
     for rep in range(a.reps + 1):
-        for model, opt, times in runs.values():
+        for model, frozen, opt, times in runs.values():
             t0 = time.perf_counter()
-            text, mask, pooled = model.encode_text(prompts, False)
-            x, target = noisy_input(latents, noise, sigma)
-            cos, sin = model.rope((5, 8, 8))
-            pred = model.dit(x, sigma * 1000.0, text, mask, pooled, cos, sin, torch.full((a.batch,), 1000.0))
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.bf16):
+                with torch.set_grad_enabled(not frozen):
+                    text, mask, pooled = model.encode_text(prompts, False)
+                x, target = noisy_input(latents, noise, sigma)
+                cos, sin = model.rope((5, 8, 8))
+                pred = model.dit(x, sigma * 1000.0, text, mask, pooled, cos, sin, torch.full((a.batch,), 1000.0))
             opt.zero_grad()
-            (pred - target).pow(2).mean().backward()
+            (pred.float() - target).pow(2).mean().backward()
             opt.step()
             if rep:
                 times.append(time.perf_counter() - t0)
     first = None
-    for hidden, (model, _, times) in runs.items():
+    for label, (model, _, _, times) in runs.items():
         mean = sum(times) / len(times)
         first = first or mean
         params = sum(p.numel() for p in model.dit.parameters()) / 1e6
-        print(f"DiT hidden {hidden}: {params:.2f} M parameters, {mean:.2f} s per step ({mean / first:.2f}x), "
-              f"batch {a.batch}, {a.threads} threads, mean of {a.reps}")
+        print(f"{label}: {params:.2f} M parameters, {mean:.2f} s per step ({mean / first:.2f}x), "
+              f"batch {a.batch}, {a.threads} threads{', bf16 autocast' if a.bf16 else ''}, mean of {a.reps}")
 
 
 if __name__ == "__main__":
