@@ -11,7 +11,8 @@
   4. dit       flow matching (x = (1-s)·data + s·noise, target noise - data, shifted logit-normal s), images and
                videos jointly, structured captions with random field dropout/permutation, 10% empty captions,
                text encoders trained with it (there is no pretrained LLM here; --freeze-text keeps them as the
-               warm-up left them, as HV keeps its own frozen) and the attribute read-outs kept as a small auxiliary loss, the objects' latent pixels weighted 1.5x in the flow loss, EMA weights
+               warm-up left them, as HV keeps its own frozen) and the attribute read-outs kept as a small
+               auxiliary loss, the objects' latent pixels weighted 1.5x in the flow loss, EMA weights
   5. distill   guidance distillation: a guidance-embedded student learns the CFG teacher v_u + w(v_c - v_u),
                w ~ U[1, 6], fed as guidance = w·1000 (spec §5.5)
   6. final     writes weights/hyvideo-small/ (config, safetensors, tokenizers) for export.py, and the loss PNG
