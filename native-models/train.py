@@ -86,7 +86,8 @@ def parse_args() -> argparse.Namespace:
                         "loss; 1 = the plain loss")
     p.add_argument("--freeze-text", action="store_true",
                    help="keep the text encoders as the warm-up left them during the DiT stage (as HunyuanVideo keeps "
-                        "its LLM and CLIP frozen): no backward through them, 20-28%% less time per DiT step (bench_dit_step.py)")
+                        "its LLM and CLIP frozen): no backward through them, 20-28%% less time per DiT step "
+                        "(bench_dit_step.py)")
     p.add_argument("--motion-loss", type=float, default=0.0,
                    help="weight of the frame-to-frame velocity-error term in the DiT loss (see temporal_loss)")
     p.add_argument("--precision", choices=["auto", "bf16", "fp32"], default="auto",
@@ -675,13 +676,9 @@ def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
                                                              g1000, frozen_text=a.freeze_text)
         object_mask = None if masks is None else masks["images" if image else "videos"][idx]
         flow = flow_loss(pred.float(), target, a.ledge_weight, object_mask, a.object_weight)
-        if a.freeze_text:
-            with torch.no_grad():  # logged only: the heads cannot move frozen encoders
-                aux, _ = heads.loss(text.float(), mask, pooled.float(), labels)
-            loss = flow
-        else:
+        with torch.set_grad_enabled(not a.freeze_text):  # frozen encoders: the read-outs are only logged
             aux, _ = heads.loss(text.float(), mask, pooled.float(), labels)
-            loss = flow + AUX_WEIGHT * aux
+        loss = flow if a.freeze_text else flow + AUX_WEIGHT * aux
         if a.motion_loss and not image:
             loss = loss + a.motion_loss * temporal_loss(pred.float(), target)
         optimizer_step(opt, loss, params)
