@@ -114,8 +114,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--stop-after", choices=["data", "vae", "latents", "dit", "distill"], default=None)
     p.add_argument("--resume-file", type=Path, default=HERE / "training" / "resume.pt")
     p.add_argument("--save-resume", action="store_true",
-                   help="write training/resume.pt, a slim copy of the latest checkpoint small enough to commit, so a "
-                        "run stopped with the session resumes on another machine (the data are re-rendered from seeds)")
+                   help="only write training/resume.pt, a slim copy of the latest checkpoint small enough to commit, so a "
+                        "run stopped with the session resumes on another machine (the data are re-rendered from seeds), "
+                        "then exit without training; run the command again without it to train on")
     p.add_argument("--snapshot", action="store_true",
                    help="write weights/hyvideo-small from the latest checkpoint (EMA text encoders and DiT while in the "
                         "DiT stage) without training further: a partially trained model to export and evaluate")
@@ -849,6 +850,8 @@ def main() -> None:
         model.load_state_dict(state["model"])
     if a.save_resume:
         save_resume(run, state)
+        # Said aloud: the same command with this flag added does not train, which is easy to miss in a background log.
+        print("[resume] --save-resume only writes the slim copy; not training (rerun without it to train on)", flush=True)
         return
     if a.snapshot:
         if "ema" in state and "distill_step" not in state and "teacher" not in state:

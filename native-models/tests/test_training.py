@@ -49,7 +49,9 @@ def test_quick_recipe_resumes_and_finishes(tmp_path: Path):
     ckpt = torch.load(tmp_path / "work" / "checkpoint.pt", weights_only=False)
     assert ckpt["vae_step"] == 4 and ckpt["vae_motion_step"] == 3 and "dit_step" not in ckpt
     # A session ends: its slim resume point is committed, the work folder is lost, a new machine picks up.
-    assert "[resume]" in run_train(tmp_path, "--save-resume")
+    saved = run_train(tmp_path, "--save-resume")
+    assert "[resume]" in saved and "not training" in saved  # it says so: the flag writes the copy and exits
+    assert "[dit]" not in saved
     shutil.rmtree(tmp_path / "work")
     second = run_train(tmp_path, "--precision", "auto")
     assert "[resume] continuing" in second
