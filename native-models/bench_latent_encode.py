@@ -15,6 +15,7 @@ import torch
 
 from hyvideo.pipeline import HunyuanVideoModel
 from hyvideo.world.dataset import make_dataset
+from train import to_video_tensor  # the recipe's own uint8 -> [-1, 1] conversion
 
 HERE = Path(__file__).resolve().parent
 BATCH = 16
@@ -34,7 +35,7 @@ def main() -> None:
     torch.set_num_threads(a.threads)
     model = HunyuanVideoModel.load(a.model).eval()
     videos, _ = make_dataset(a.clips, seed=7)
-    x = torch.from_numpy(np.asarray(videos)).permute(0, 4, 1, 2, 3).float() / 127.5 - 1.0
+    x = to_video_tensor(np.asarray(videos))
 
     def encode_all(bf16: bool) -> tuple[torch.Tensor, float]:
         with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
