@@ -101,15 +101,24 @@ def main() -> None:
     p.add_argument("--cfg-scale", type=float, default=1.0,
                    help="true classifier-free guidance against the empty prompt (PyTorch reference only): scores an "
                         "undistilled DiT, e.g. a --snapshot taken during the DiT stage, with --guidance 1 --cfg-scale 4")
+    p.add_argument("--teacher-from", type=Path, default=None,
+                   help="a training checkpoint.pt that has reached the distillation: score its undistilled teacher (the "
+                        "DiT's EMA) in place of --model's DiT, with --guidance 1 --cfg-scale 4; the text encoders and VAE "
+                        "stay --model's, which are the teacher's own")
     p.add_argument("--limit", type=int, default=None, help="only the first N prompts (quick checks)")
     p.add_argument("--out", type=Path, default=HERE / "eval")
     a = p.parse_args()
-    if a.frames_dir and a.cfg_scale != 1.0:
-        raise SystemExit("--cfg-scale applies to the PyTorch reference; frames from elsewhere were sampled already")
+    if a.frames_dir and (a.cfg_scale != 1.0 or a.teacher_from):
+        raise SystemExit("--cfg-scale and --teacher-from apply to the PyTorch reference; frames from elsewhere were sampled already")
     torch.set_num_threads(2)
     defaults, steps, shift, guidance = sampler_settings(a)
     items = heldout_prompts()[: a.limit]
     model = None if a.frames_dir else HunyuanVideoModel.load(a.model)
+    if model is not None and a.teacher_from:
+        state = torch.load(a.teacher_from, map_location="cpu", weights_only=False)
+        if "teacher" not in state:
+            raise SystemExit(f"{a.teacher_from} has no teacher: its run has not reached the distillation")
+        model.dit.load_state_dict(state["teacher"])
     videos, expected, labels = [], [], []
     t0 = time.time()
     for item in items:
@@ -130,6 +139,7 @@ def main() -> None:
     report["far_gain_by_background"] = far_gain_by_background(
         report["clips"], reference, [item["background"] for item in items for _ in range(a.seeds)])
     report["settings"] = {"steps": steps, "shift": shift, "guidance": guidance, "cfg_scale": a.cfg_scale,
+                          "dit": f"teacher of {a.teacher_from}" if a.teacher_from else "model",
                           "seeds": a.seeds, "prompts": len(items),
                           "backend": "frames-dir" if a.frames_dir else "pytorch-reference", "seconds": round(time.time() - t0, 1)}
     a.out.mkdir(parents=True, exist_ok=True)
