@@ -307,6 +307,11 @@ def to_video_tensor(batch_uint8: np.ndarray) -> torch.Tensor:
 
 # ---------------------------------------------------------------- stage 1: VAE
 VAE_GATE_EVERY = 1000
+# Clips per VAE call outside training (the latents stage, the gate). The encoder's activations at batch 16 are
+# ~140 MB a tensor and its element-wise ops (padding, GroupNorm, SiLU) ran from memory at ~60% of its time; at
+# batch 2 they stay in cache and the same latents come out ~5x faster (bench_latent_encode.py --batches,
+# docs/BENCHMARKS.md).
+ENCODE_BATCH = 2
 VAE_GATE_TARGET = 0.9
 
 
@@ -325,8 +330,9 @@ def vae_gate(run: Run, vae: torch.nn.Module, phase: str, step: int) -> dict:
     vae.eval()
     specs, clips = heldout_renders(run.args.quick)
     recon = []
-    for i in range(0, len(clips), 8):
-        recon.extend(to_uint8(v).numpy() for v in vae.decode(vae.encode(to_video_tensor(clips[i : i + 8]))[0]))
+    for i in range(0, len(clips), ENCODE_BATCH):
+        x = to_video_tensor(clips[i : i + ENCODE_BATCH])
+        recon.extend(to_uint8(v).numpy() for v in vae.decode(vae.encode(x)[0]))
     vae.train(was_training)
     acc = evaluate_videos(recon, specs)["accuracy"]
     err = np.stack(recon).astype(np.float64) - clips
@@ -475,8 +481,8 @@ def stage_latents(run: Run, model: HunyuanVideoModel, state: dict) -> None:
 
     def encode_all(arr: np.ndarray) -> torch.Tensor:
         out = []
-        for i in range(0, len(arr), 16):
-            out.append(model.vae.encode(to_video_tensor(arr[i : i + 16]))[0])
+        for i in range(0, len(arr), ENCODE_BATCH):
+            out.append(model.vae.encode(to_video_tensor(arr[i : i + ENCODE_BATCH]))[0])
         return torch.cat(out)
 
     t0 = time.time()
