@@ -3,10 +3,12 @@ side in one process (alternating, so the machine's noise hits every width alike)
 recipe before anyone trains one. Random latents at the recipe's shape; the text is the held-out prompts.
 
 With --frozen-text each width is also timed with the text encoders frozen (train.py --freeze-text: no backward
-through them, the optimizer on the DiT alone), side by side in the same alternation.
+through them, the optimizer on the DiT alone), side by side in the same alternation. With --micro-batches 32,16,8
+each width is timed with the batch computed in passes of those sizes, the gradients accumulated (train.py
+--micro-batch): the same step, smaller activations.
 
 Usage: node build/scripts/python.mjs run native-models/bench_dit_step.py [--widths 128:4,192:6] [--reps 4]
-       [--frozen-text] [--bf16]"""
+       [--frozen-text] [--micro-batches 32,16,8] [--bf16]"""
 from __future__ import annotations
 
 import argparse
@@ -30,6 +32,7 @@ def main() -> None:
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--frozen-text", action="store_true", help="also time each width with the text encoders frozen")
+    p.add_argument("--micro-batches", default=None, help="comma-separated pass sizes to time each width with")
     p.add_argument("--bf16", action="store_true", help="under bf16 autocast, as train.py runs where it is faster")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
@@ -41,29 +44,36 @@ def main() -> None:
     for pair in a.widths.split(","):
         hidden, heads = (int(v) for v in pair.split(":"))
         cfg = dataclasses.replace(base.cfg, dit=dataclasses.replace(base.cfg.dit, hidden_size=hidden, heads_num=heads))
+        micros = [int(m) for m in a.micro_batches.split(",")] if a.micro_batches else [a.batch]
         for frozen in (False, True) if a.frozen_text else (False,):
-            model = HunyuanVideoModel(cfg, base.tokenizer).train()
-            params = model.dit.parameters() if frozen else model.parameters()
-            label = f"DiT hidden {hidden}" + (", text frozen" if frozen else "")
-            runs[label] = (model, frozen, torch.optim.AdamW(params, lr=1e-4), [])
+            for micro in micros:
+                model = HunyuanVideoModel(cfg, base.tokenizer).train()
+                params = model.dit.parameters() if frozen else model.parameters()
+                label = (f"DiT hidden {hidden}" + (", text frozen" if frozen else "")
+                         + (f", passes of {micro}" if a.micro_batches else ""))
+                runs[label] = (model, frozen, micro, torch.optim.AdamW(params, lr=1e-4), [])
     latents = torch.randn(a.batch, 16, 5, 8, 8)
     noise, sigma = torch.randn_like(latents), torch.rand(a.batch)
     for rep in range(a.reps + 1):
-        for model, frozen, opt, times in runs.values():
+        for model, frozen, micro, opt, times in runs.values():
             t0 = time.perf_counter()
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.bf16):
-                with torch.set_grad_enabled(not frozen):
-                    text, mask, pooled = model.encode_text(prompts, False)
-                x, target = noisy_input(latents, noise, sigma)
-                cos, sin = model.rope((5, 8, 8))
-                pred = model.dit(x, sigma * 1000.0, text, mask, pooled, cos, sin, torch.full((a.batch,), 1000.0))
             opt.zero_grad()
-            (pred.float() - target).pow(2).mean().backward()
+            for start in range(0, a.batch, micro):
+                part = slice(start, min(start + micro, a.batch))
+                share = (part.stop - part.start) / a.batch
+                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.bf16):
+                    with torch.set_grad_enabled(not frozen):
+                        text, mask, pooled = model.encode_text(prompts[part], False)
+                    x, target = noisy_input(latents[part], noise[part], sigma[part])
+                    cos, sin = model.rope((5, 8, 8))
+                    pred = model.dit(x, sigma[part] * 1000.0, text, mask, pooled, cos, sin,
+                                     torch.full((part.stop - part.start,), 1000.0))
+                ((pred.float() - target).pow(2).mean() * share).backward()
             opt.step()
             if rep:
                 times.append(time.perf_counter() - t0)
     first = None
-    for label, (model, _, _, times) in runs.items():
+    for label, (model, _, _, _, times) in runs.items():
         mean = sum(times) / len(times)
         first = first or mean
         params = sum(p.numel() for p in model.dit.parameters()) / 1e6

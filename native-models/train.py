@@ -48,7 +48,7 @@ from hyvideo.flow import noisy_input, training_sigmas
 from hyvideo.pipeline import HunyuanVideoModel, to_uint8
 from hyvideo.precision import choose_bf16, cpu_has_bf16_flags
 from hyvideo.prompt import PromptTokenizer
-from hyvideo.text_supervision import AttributeHeads, attribute_labels, label_batch
+from hyvideo.text_supervision import AttributeHeads, attribute_labels, label_batch, labelled_counts
 from hyvideo.templates import IMAGE_TEMPLATE, NEGATIVE_PROMPT, VIDEO_TEMPLATE
 from hyvideo.tokenizer_build import train_clip_tokenizer, train_llm_tokenizer
 from hyvideo.world.captions import caption_fields, render_caption, training_caption
@@ -75,6 +75,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--dit-steps", type=int, default=6000)
     p.add_argument("--distill-steps", type=int, default=400)
     p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--micro-batch", type=int, default=MICRO_BATCH,
+                   help="clips per pass within a DiT or distillation step (the step's gradient is the whole batch's)")
     p.add_argument("--train-shift", type=float, default=3.0)
     p.add_argument("--ledge-weight", type=float, default=1.0,
                    help="weight of the bottom latent rows (the near ledge, which shows a pan's parallax) in the DiT's "
@@ -525,21 +527,38 @@ def dit_forward(model: HunyuanVideoModel, dit, latents: torch.Tensor, prompts: l
 LEDGE_ROWS = 0.25  # bottom share of the latent's rows that holds the near ledge (it sits below ~80% of the height)
 
 
+def flow_weights(shape: tuple[int, ...], ledge_weight: float = 1.0, object_mask: torch.Tensor | None = None,
+                 object_weight: float = 1.0) -> torch.Tensor | None:
+    """Per-latent-pixel weights [B, 1, T, H, W] of the flow loss for latents of `shape` [B, C, T, H, W], normalised
+    to average 1 over the batch, or None for the plain MSE. With ledge_weight != 1 the ledge's rows count that much
+    more; with object_weight != 1 the latent pixels that object_mask ([B, 1, T, H, W], 1 = holds an object) marks do."""
+    if ledge_weight == 1.0 and (object_mask is None or object_weight == 1.0):
+        return None
+    h = shape[-2]
+    w = torch.ones(h)
+    w[h - max(1, round(LEDGE_ROWS * h)):] = ledge_weight
+    w = w.view(h, 1).expand(shape[-2:])
+    if object_mask is not None:
+        w = w * (1.0 + (object_weight - 1.0) * object_mask.float())
+    w = w.expand(shape[:1] + (1,) + shape[2:])
+    return w / w.mean()
+
+
+def weighted_mse(pred: torch.Tensor, target: torch.Tensor, weights: torch.Tensor | None) -> torch.Tensor:
+    return F.mse_loss(pred, target) if weights is None else ((pred - target).pow(2) * weights).mean()
+
+
 def flow_loss(pred: torch.Tensor, target: torch.Tensor, ledge_weight: float = 1.0,
               object_mask: torch.Tensor | None = None, object_weight: float = 1.0) -> torch.Tensor:
-    """Flow-matching MSE. With ledge_weight != 1 the ledge's rows count that much more; with object_weight != 1 the
-    latent pixels that object_mask ([B, 1, T, H, W], 1 = holds an object) marks do. The weights are normalised to
-    average 1 over the batch, so the loss stays comparable across settings."""
-    if ledge_weight == 1.0 and (object_mask is None or object_weight == 1.0):
-        return F.mse_loss(pred, target)
-    h = pred.shape[-2]
-    w = torch.ones(h, dtype=pred.dtype)
-    w[h - max(1, round(LEDGE_ROWS * h)):] = ledge_weight
-    w = w.view(h, 1).expand(pred.shape[-2:])
-    if object_mask is not None:
-        w = w * (1.0 + (object_weight - 1.0) * object_mask.to(pred.dtype))
-    w = w / w.expand(pred.shape[:1] + (1,) + pred.shape[2:]).mean()
-    return ((pred - target).pow(2) * w).mean()
+    """Flow-matching MSE with the weights of flow_weights (normalised over the batch, so the loss stays comparable
+    across settings)."""
+    return weighted_mse(pred, target, flow_weights(tuple(pred.shape), ledge_weight, object_mask, object_weight))
+
+
+def micro_batches(batch: int, size: int) -> list[slice]:
+    """The slices a batch is computed in: one optimizer step accumulates their gradients, each loss scaled by its
+    share of the batch, so the step is the whole batch's (up to float rounding)."""
+    return [slice(start, min(start + size, batch)) for start in range(0, batch, max(1, size))]
 
 
 def latent_grid_mask(mask: np.ndarray, spatial: int = 8, temporal: int = 4) -> torch.Tensor:
@@ -592,6 +611,11 @@ AUX_WEIGHT = 0.1  # attribute heads' cross-entropy next to the flow-matching los
 # flow loss of 0.230 where 3e-4 was at 0.274 (and 0.249 after 600), and the captions mattered more (shuffling them
 # raised the loss by 0.029 against 0.012).
 DIT_LR = 1e-3
+# Clips per forward/backward pass of the DiT and distillation steps (the step itself stays at --batch, its gradients
+# accumulated). Measured with bf16 autocast, batch 32 of the held-out prompts: 1.46 s a step in one pass, 1.15 s in
+# two of 16, 1.27 s in four of 8 (bench_dit_step.py --micro-batches, docs/BENCHMARKS.md); the smaller activations
+# stay in cache.
+MICRO_BATCH = 16
 # Peak guidance-distillation learning rate. Measured 2026-12-01 on the legible-world trial (docs/MODEL_CARD.md), 400
 # steps from the same teacher: 3e-4 ended at a loss of 0.138 where 1e-4 (the recipe up to pack 0.4.0; that run stopped
 # at 150 steps and resumed to 400) was at 0.167, and its student kept the teacher's camera (31.5% held-out; the teacher
@@ -646,6 +670,30 @@ def stage_text(run: Run, model: HunyuanVideoModel, state: dict) -> None:
             run.save(state)
 
 
+def dit_gradients(model: HunyuanVideoModel, heads: AttributeHeads, latents: torch.Tensor, prompts: list[str],
+                  labels: dict[str, torch.Tensor], image: bool, sigma: torch.Tensor, noise: torch.Tensor,
+                  guidance: torch.Tensor, weights: torch.Tensor | None, micro_batch: int, freeze_text: bool,
+                  motion_loss: float, bf16: bool = False) -> tuple[float, float]:
+    """Accumulates one DiT step's gradients (flow loss + AUX_WEIGHT x the read-outs' loss, + the temporal term where
+    motion_loss > 0) into .grad, micro-batch by micro-batch; returns the batch's flow and read-out losses."""
+    counts = labelled_counts(labels)
+    flow_sum = aux_sum = 0.0
+    for part in micro_batches(len(prompts), micro_batch):
+        share = (part.stop - part.start) / len(prompts)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            pred, target, (text, mask, pooled) = dit_forward(model, model.dit, latents[part], prompts[part], image,
+                                                             sigma[part], noise[part], guidance[part], frozen_text=freeze_text)
+        flow = weighted_mse(pred.float(), target, None if weights is None else weights[part]) * share
+        with torch.set_grad_enabled(not freeze_text):  # frozen encoders: the read-outs are only logged
+            aux, _ = heads.loss(text.float(), mask, pooled.float(), {k: y[part] for k, y in labels.items()}, counts)
+        loss = flow if freeze_text else flow + AUX_WEIGHT * aux
+        if motion_loss:
+            loss = loss + motion_loss * share * temporal_loss(pred.float(), target)
+        loss.backward()
+        flow_sum, aux_sum = flow_sum + flow.item(), aux_sum + aux.item()
+    return flow_sum, aux_sum
+
+
 def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
     a = run.args
     lat = torch.load(run.work / "latents.pt")
@@ -678,21 +726,17 @@ def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
         noise = torch.randn(latents.shape, generator=gen)
         for g in opt.param_groups:
             g["lr"] = lr_at(step, a.dit_steps, peak_lr, warmup=200)
-        with autocast(run):
-            pred, target, (text, mask, pooled) = dit_forward(model, model.dit, latents, prompts, image, sigma, noise,
-                                                             g1000, frozen_text=a.freeze_text)
         object_mask = None if masks is None else masks["images" if image else "videos"][idx]
-        flow = flow_loss(pred.float(), target, a.ledge_weight, object_mask, a.object_weight)
-        with torch.set_grad_enabled(not a.freeze_text):  # frozen encoders: the read-outs are only logged
-            aux, _ = heads.loss(text.float(), mask, pooled.float(), labels)
-        loss = flow if a.freeze_text else flow + AUX_WEIGHT * aux
-        if a.motion_loss and not image:
-            loss = loss + a.motion_loss * temporal_loss(pred.float(), target)
-        optimizer_step(opt, loss, params)
+        weights = flow_weights(tuple(latents.shape), a.ledge_weight, object_mask, a.object_weight)
+        opt.zero_grad(set_to_none=True)
+        flow_sum, aux_sum = dit_gradients(model, heads, latents, prompts, labels, image, sigma, noise, g1000, weights,
+                                          a.micro_batch, a.freeze_text, 0.0 if image else a.motion_loss, run.bf16)
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
         ema_update(ema_model, torch.nn.ModuleList(trainable), 0.999 if step > 500 else 0.99)
         step += 1
-        recent["image" if image else "video"].append(flow.item())
-        recent["aux"].append(aux.item())
+        recent["image" if image else "video"].append(flow_sum)
+        recent["aux"].append(aux_sum)
         if step % 20 == 0 or step == a.dit_steps:
             # Means over the last 20 steps, videos and images apart.
             means = {k: float(np.mean(v)) for k, v in recent.items() if v}
@@ -737,24 +781,31 @@ def stage_distill(run: Run, model: HunyuanVideoModel, state: dict) -> None:
         w = torch.empty(a.batch).uniform_(1.0, 6.0, generator=gen)
         sigma = training_sigmas(a.batch, a.train_shift, gen)
         noise = torch.randn(latents.shape, generator=gen)
-        with torch.no_grad(), autocast(run):
-            text, mask, pooled = model.encode_text(prompts, image)
-            empty_text, empty_mask, empty_pooled = model.encode_text([""] * a.batch, image)
-            x, _ = noisy_input(latents, noise, sigma)
-            cos, sin = model.rope(tuple(latents.shape[2:]))
-            t = sigma * 1000.0
-            v_c = teacher(x, t, text, mask, pooled, cos, sin, g1000)
-            v_u = teacher(x, t, empty_text, empty_mask, empty_pooled, cos, sin, g1000)
-            target = (v_u + w.view(-1, 1, 1, 1, 1) * (v_c - v_u)).float()
         for g in opt.param_groups:
             g["lr"] = lr_at(step, a.distill_steps, a.distill_lr, warmup=50)
-        with autocast(run):
-            pred = student(x, t, text, mask, pooled, cos, sin, w * 1000.0)
-        mse = F.mse_loss(pred.float(), target)
-        loss = mse + a.motion_loss * temporal_loss(pred.float(), target) if a.motion_loss and not image else mse
-        optimizer_step(opt, loss, student.parameters())
+        cos, sin = model.rope(tuple(latents.shape[2:]))
+        opt.zero_grad(set_to_none=True)
+        mse_sum = 0.0
+        for part in micro_batches(a.batch, a.micro_batch):
+            share, n = (part.stop - part.start) / a.batch, part.stop - part.start
+            with torch.no_grad(), autocast(run):
+                text, mask, pooled = model.encode_text(prompts[part], image)
+                empty_text, empty_mask, empty_pooled = model.encode_text([""] * n, image)
+                x, _ = noisy_input(latents[part], noise[part], sigma[part])
+                t = sigma[part] * 1000.0
+                v_c = teacher(x, t, text, mask, pooled, cos, sin, g1000[part])
+                v_u = teacher(x, t, empty_text, empty_mask, empty_pooled, cos, sin, g1000[part])
+                target = (v_u + w[part].view(-1, 1, 1, 1, 1) * (v_c - v_u)).float()
+            with autocast(run):
+                pred = student(x, t, text, mask, pooled, cos, sin, w[part] * 1000.0)
+            mse = F.mse_loss(pred.float(), target) * share
+            loss = mse + a.motion_loss * share * temporal_loss(pred.float(), target) if a.motion_loss and not image else mse
+            loss.backward()
+            mse_sum += mse.item()
+        torch.nn.utils.clip_grad_norm_(student.parameters(), 1.0)
+        opt.step()
         step += 1
-        recent.append(mse.item())
+        recent.append(mse_sum)
         if step % 20 == 0 or step == a.distill_steps:
             run.log_loss("distill", step, float(np.mean(recent)))
             print(f"[distill] step {step}/{a.distill_steps} loss {np.mean(recent):.4f}", flush=True)

@@ -56,9 +56,13 @@ class AttributeHeads(nn.Module):
         self.from_llm = nn.ModuleDict({k: nn.Linear(llm_dim, len(v)) for k, v in ATTRIBUTES.items()})
         self.from_clip = nn.ModuleDict({k: nn.Linear(clip_dim, len(v)) for k, v in ATTRIBUTES.items()})
 
-    def loss(self, text: torch.Tensor, mask: torch.Tensor, pooled: torch.Tensor,
-             labels: dict[str, torch.Tensor]) -> tuple[torch.Tensor, dict[str, float]]:
-        """Mean cross-entropy over heads (labelled rows only) and each head's accuracy, for the log."""
+    def loss(self, text: torch.Tensor, mask: torch.Tensor, pooled: torch.Tensor, labels: dict[str, torch.Tensor],
+             batch_counts: dict[str, int] | None = None) -> tuple[torch.Tensor, dict[str, float]]:
+        """Mean cross-entropy over heads (labelled rows only) and each head's accuracy, for the log.
+
+        For a micro-batch of a larger batch, batch_counts gives each attribute's labelled rows in the whole batch:
+        each head's summed cross-entropy is divided by that count, so the micro-batches' losses add up to the whole
+        batch's loss exactly."""
         m = mask.to(text.dtype).unsqueeze(-1)
         llm_mean = (text * m).sum(1) / m.sum(1).clamp(min=1.0)
         losses, acc = [], {}
@@ -66,14 +70,21 @@ class AttributeHeads(nn.Module):
             for k, head in heads.items():
                 y = labels[k]
                 valid = y != IGNORE
-                if not bool(valid.any()):
+                count = int(valid.sum()) if batch_counts is None else batch_counts[k]
+                if count == 0:
                     continue
                 logits = head(feats.float())
-                losses.append(F.cross_entropy(logits, y, ignore_index=IGNORE))
-                acc[f"{source}_{k}"] = float((logits.argmax(-1) == y)[valid].float().mean())
+                losses.append(F.cross_entropy(logits, y, ignore_index=IGNORE, reduction="sum") / count)
+                if bool(valid.any()):
+                    acc[f"{source}_{k}"] = float((logits.argmax(-1) == y)[valid].float().mean())
         total = torch.stack(losses).mean() if losses else pooled.sum() * 0.0
         return total, acc
 
 
 def label_batch(rows: list[dict[str, int]]) -> dict[str, torch.Tensor]:
     return {k: torch.tensor([r[k] for r in rows], dtype=torch.int64) for k in ATTRIBUTES}
+
+
+def labelled_counts(labels: dict[str, torch.Tensor]) -> dict[str, int]:
+    """Rows that carry each attribute's label: the batch_counts of AttributeHeads.loss."""
+    return {k: int((y != IGNORE).sum()) for k, y in labels.items()}

@@ -217,3 +217,46 @@ def test_init_from_trained_weights_continues_with_their_tokenizers_and_vae(tmp_p
     assert not torch.equal(came["dit.img_in.proj.weight"], went["dit.img_in.proj.weight"])
     # Its work folder records the choice: resuming it the other way is refused before anything runs.
     assert "--freeze-text:" in refused_train(frozen / "work", "--init-from", str(trained))
+
+
+def test_micro_batches_add_up_to_the_whole_batch_step():
+    """A DiT step computed in micro-batches (train.py --micro-batch) accumulates the gradient and the losses of the
+    whole batch: captions of different lengths (each micro-batch pads to its own longest), empty captions whose
+    read-out labels are missing, object weights normalised over the whole batch, and a last micro-batch smaller
+    than the rest."""
+    import random
+
+    import numpy as np
+
+    from hyvideo.pipeline import HunyuanVideoModel
+    from hyvideo.text_supervision import AttributeHeads
+    from hyvideo.world.captions import caption_fields
+    from hyvideo.world.scene import sample_spec
+    from train import caption_batch, dit_gradients, flow_weights
+
+    torch.manual_seed(0)
+    model = HunyuanVideoModel.load(HERE / "weights" / "hyvideo-small").train()
+    heads = AttributeHeads(model.cfg.llm.hidden_size, model.cfg.clip.hidden_size)
+    world = np.random.default_rng(3)
+    fields = [caption_fields(sample_spec(world)) for _ in range(5)]
+    prompts, labels = caption_batch(fields, random.Random(4), image=False, drop=0.3)
+    assert "" in prompts and len({len(p) for p in prompts}) > 2
+    latents, noise = torch.randn(5, 16, 5, 8, 8), torch.randn(5, 16, 5, 8, 8)
+    sigma, guidance = torch.rand(5), torch.full((5,), 1000.0)
+    mask = (torch.rand(5, 1, 5, 8, 8) > 0.8).float()
+    weights = flow_weights(tuple(latents.shape), 1.0, mask, 1.5)
+    params = list(model.parameters()) + list(heads.parameters())
+
+    def step(micro: int) -> tuple[tuple[float, float], list[torch.Tensor]]:
+        for p in params:
+            p.grad = None
+        losses = dit_gradients(model, heads, latents, prompts, labels, False, sigma, noise, guidance, weights, micro,
+                               freeze_text=False, motion_loss=0.5)
+        return losses, [p.grad.clone() if p.grad is not None else torch.zeros_like(p) for p in params]
+
+    (flow, aux), whole = step(5)
+    for micro in (2, 3):
+        (flow_m, aux_m), parts = step(micro)
+        assert abs(flow_m - flow) < 1e-5 * flow and abs(aux_m - aux) < 1e-5 * aux
+        scale = max(float(g.abs().max()) for g in whole)
+        assert max(float((g - h).abs().max()) for g, h in zip(whole, parts)) < 1e-4 * scale
