@@ -45,7 +45,7 @@ import torch.nn.functional as F
 from hyvideo.config import ModelConfig, small_config
 from hyvideo.cpu_isa import ensure_usable_bf16_isa
 from hyvideo.flow import noisy_input, training_sigmas
-from hyvideo.pipeline import HunyuanVideoModel, to_uint8
+from hyvideo.pipeline import HunyuanVideoModel, latent_shape, to_uint8
 from hyvideo.precision import choose_bf16, cpu_has_bf16_flags
 from hyvideo.prompt import PromptTokenizer
 from hyvideo.text_supervision import AttributeHeads, attribute_labels, label_batch, labelled_counts
@@ -403,6 +403,10 @@ def inflate_causal_init(vae: torch.nn.Module) -> None:
 # EMA is this recipe's choice, not measured on its own.
 VAE_OBJECT_WEIGHT = 3.0
 VAE_EMA_DECAY = 0.998
+# Clips per pass of a VAE step: the 8 clip crops go in one, the 16 whole stills in two of 8 (the same step; the
+# gradients accumulate). bench_vae_step.py --bf16: stills 1.30 s in one pass, 0.82 s in two of 8, 0.93 s in four of
+# 4; the crops 0.55 s in one, 0.63 s in two of 4 (docs/BENCHMARKS.md).
+VAE_MICRO_BATCH = 8
 
 
 def object_weight(x: torch.Tensor) -> torch.Tensor:
@@ -421,6 +425,30 @@ def vae_ema_module(model: HunyuanVideoModel, state: dict) -> torch.nn.Module:
     if "vae_ema" in state:
         ema.load_state_dict(state["vae_ema"])
     return ema.eval()
+
+
+def vae_gradients(vae: torch.nn.Module, x: torch.Tensor, noise: torch.Tensor, micro_batch: int,
+                  bf16: bool = False) -> tuple[float, float, float]:
+    """Accumulates one VAE step's gradients into .grad: object-weighted L1 + MSE of the reconstruction from a sampled
+    latent (mean + noise * std, `noise` drawn for the whole batch) + 1e-4 KL, in passes of `micro_batch` clips (each
+    scaled by its share; the object weights normalised over the whole batch). Returns the batch's loss, L1 and KL."""
+    w = object_weight(x)
+    w_mean = w.mean()
+    loss_sum = l1_sum = kl_sum = 0.0
+    for part in micro_batches(len(x), micro_batch):
+        share = (part.stop - part.start) / len(x)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            mean, logvar = vae.encode(x[part])
+            mean, logvar = mean.float(), logvar.float()
+            recon = vae.decode(mean + noise[part] * (0.5 * logvar).exp()).float()
+        err = recon - x[part]
+        l1 = (err.abs() * w[part]).mean() / w_mean * share
+        mse = (err.pow(2) * w[part]).mean() / w_mean * share
+        kl = 0.5 * (mean.pow(2) + logvar.exp() - 1 - logvar).mean() * share
+        loss = l1 + mse + 1e-4 * kl
+        loss.backward()
+        loss_sum, l1_sum, kl_sum = loss_sum + loss.item(), l1_sum + l1.item(), kl_sum + kl.item()
+    return loss_sum, l1_sum, kl_sum
 
 
 def vae_phase(run: Run, model: HunyuanVideoModel, state: dict, name: str, total: int, peak_lr: float,
@@ -442,21 +470,15 @@ def vae_phase(run: Run, model: HunyuanVideoModel, state: dict, name: str, total:
         x = batch_at(rng, step)
         for g in opt.param_groups:
             g["lr"] = lr_at(step, total, peak_lr)
-        with autocast(run):
-            mean, logvar = vae.encode(x)
-            mean, logvar = mean.float(), logvar.float()
-            recon = vae.decode(mean + torch.randn_like(mean) * (0.5 * logvar).exp()).float()
-        w = object_weight(x)
-        err = recon - x
-        l1 = (err.abs() * w).mean() / w.mean()
-        mse = (err.pow(2) * w).mean() / w.mean()
-        kl = 0.5 * (mean.pow(2) + logvar.exp() - 1 - logvar).mean()
-        loss = l1 + mse + 1e-4 * kl
-        optimizer_step(opt, loss, vae.parameters())
+        noise = torch.randn(len(x), *latent_shape(model.cfg, x.shape[2], x.shape[3], x.shape[4]))
+        opt.zero_grad(set_to_none=True)
+        loss, l1, kl = vae_gradients(vae, x, noise, VAE_MICRO_BATCH, run.bf16)
+        torch.nn.utils.clip_grad_norm_(vae.parameters(), 1.0)
+        opt.step()
         overall = step + (state.get("vae_step", 0) if name == "vae_motion" else 0)
         ema_update(ema, vae, min(VAE_EMA_DECAY, (1 + overall) / (10 + overall)))  # short memory while it starts
         step += 1
-        recent.append((loss.item(), l1.item(), kl.item()))
+        recent.append((loss, l1, kl))
         if step % 20 == 0 or step == total:
             # Means over the last 20 steps: clips and stills alternate, and a single step would show one kind only.
             m_loss, m_l1, m_kl = np.mean(recent, axis=0).tolist()

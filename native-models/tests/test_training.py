@@ -260,3 +260,33 @@ def test_micro_batches_add_up_to_the_whole_batch_step():
         assert abs(flow_m - flow) < 1e-5 * flow and abs(aux_m - aux) < 1e-5 * aux
         scale = max(float(g.abs().max()) for g in whole)
         assert max(float((g - h).abs().max()) for g, h in zip(whole, parts)) < 1e-4 * scale
+
+
+def test_a_vae_step_in_passes_is_the_whole_batch_step():
+    """vae_gradients in passes of 2, or of 4 and 2, gives the loss and the gradient of one pass over all 6: the object
+    weights are normalised over the whole batch and the latent noise is drawn for it once. (A pass of a single clip
+    is not used: oneDNN picks another convolution algorithm at batch 1, ~1e-3 of the largest gradient apart.)"""
+    import numpy as np
+
+    from hyvideo.pipeline import HunyuanVideoModel, latent_shape
+    from hyvideo.world.dataset import make_dataset
+    from train import to_video_tensor, vae_gradients
+
+    model = HunyuanVideoModel.load(HERE / "weights" / "hyvideo-small")
+    vae = model.vae.train()
+    videos, _ = make_dataset(6, seed=11)
+    x = to_video_tensor(np.ascontiguousarray(np.asarray(videos)[:, :9, 8:40, 16:48]))
+    noise = torch.randn(6, *latent_shape(model.cfg, 9, 32, 32), generator=torch.Generator().manual_seed(0))
+
+    def step(micro: int) -> tuple[tuple[float, float, float], list[torch.Tensor]]:
+        vae.zero_grad(set_to_none=True)
+        losses = vae_gradients(vae, x, noise, micro)
+        return losses, [p.grad.clone() for p in vae.parameters() if p.grad is not None]
+
+    whole_losses, whole = step(6)
+    scale = max(float(g.abs().max()) for g in whole)
+    for micro in (2, 4):
+        losses, parts = step(micro)
+        assert all(abs(a - b) <= 1e-5 * abs(b) for a, b in zip(losses, whole_losses))
+        assert len(parts) == len(whole)
+        assert max(float((g - h).abs().max()) for g, h in zip(whole, parts)) < 1e-4 * scale
