@@ -29,6 +29,7 @@ from hyvideo.world.captions import caption_fields, composer_fields, render_capti
 from hyvideo.world.dataset import make_dataset
 from hyvideo.world.heldout import HELDOUT, heldout_spec, is_heldout
 from hyvideo.world.render import render_clip
+from train import ENCODE_BATCH, to_video_tensor  # the recipe's own conversion and batch, so latents match its stage
 
 HERE = Path(__file__).resolve().parent
 FRAMES, SIZE = 17, 64
@@ -40,10 +41,7 @@ def canonical(fields: dict, camera: str) -> str:
 
 def encode(model: HunyuanVideoModel, videos: np.ndarray) -> torch.Tensor:
     """uint8 [N, T, H, W, 3] -> scaled latent means, as train.py's latents stage makes them."""
-    out = []
-    for i in range(0, len(videos), 16):
-        x = torch.from_numpy(videos[i : i + 16]).float().div(127.5).sub(1.0).permute(0, 4, 1, 2, 3)
-        out.append(model.vae.encode(x)[0])
+    out = [model.vae.encode(to_video_tensor(videos[i : i + ENCODE_BATCH]))[0] for i in range(0, len(videos), ENCODE_BATCH)]
     return torch.cat(out) * model.cfg.vae.scaling_factor
 
 
