@@ -5,19 +5,23 @@ recipe before anyone trains one. Random latents at the recipe's shape; the text 
 With --frozen-text each width is also timed with the text encoders frozen (train.py --freeze-text: no backward
 through them, the optimizer on the DiT alone), side by side in the same alternation. With --micro-batches 32,16,8
 each width is timed with the batch computed in passes of those sizes, the gradients accumulated (train.py
---micro-batch): the same step, smaller activations.
+--micro-batch): the same step, smaller activations. With --attention default,math each is also timed with
+PyTorch's scaled-dot-product attention left to choose its kernel (on CPU the flash kernel) and forced to the math
+one (matrix products and a softmax).
 
 Usage: node build/scripts/python.mjs run native-models/bench_dit_step.py [--widths 128:4,192:6] [--reps 4]
-       [--frozen-text] [--micro-batches 32,16,8] [--bf16]"""
+       [--frozen-text] [--micro-batches 32,16,8] [--attention default,math] [--bf16]"""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import time
 from pathlib import Path
 
 import torch
+from torch.nn.attention import SDPBackend, sdpa_kernel
 
 from hyvideo.flow import noisy_input
 from hyvideo.pipeline import HunyuanVideoModel
@@ -33,6 +37,7 @@ def main() -> None:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--frozen-text", action="store_true", help="also time each width with the text encoders frozen")
     p.add_argument("--micro-batches", default=None, help="comma-separated pass sizes to time each width with")
+    p.add_argument("--attention", default="default", help="comma-separated: default (PyTorch picks), math")
     p.add_argument("--bf16", action="store_true", help="under bf16 autocast, as train.py runs where it is faster")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
@@ -47,15 +52,19 @@ def main() -> None:
         micros = [int(m) for m in a.micro_batches.split(",")] if a.micro_batches else [a.batch]
         for frozen in (False, True) if a.frozen_text else (False,):
             for micro in micros:
-                model = HunyuanVideoModel(cfg, base.tokenizer).train()
-                params = model.dit.parameters() if frozen else model.parameters()
-                label = (f"DiT hidden {hidden}" + (", text frozen" if frozen else "")
-                         + (f", passes of {micro}" if a.micro_batches else ""))
-                runs[label] = (model, frozen, micro, torch.optim.AdamW(params, lr=1e-4), [])
+                for attention in a.attention.split(","):
+                    model = HunyuanVideoModel(cfg, base.tokenizer).train()
+                    params = model.dit.parameters() if frozen else model.parameters()
+                    label = (f"DiT hidden {hidden}" + (", text frozen" if frozen else "")
+                             + (f", passes of {micro}" if a.micro_batches else "")
+                             + (f", {attention} attention" if "," in a.attention else ""))
+                    runs[label] = (model, frozen, micro, attention, torch.optim.AdamW(params, lr=1e-4), [])
     latents = torch.randn(a.batch, 16, 5, 8, 8)
     noise, sigma = torch.randn_like(latents), torch.rand(a.batch)
     for rep in range(a.reps + 1):
-        for model, frozen, micro, opt, times in runs.values():
+        for model, frozen, micro, attention, opt, times in runs.values():
+            kernel = sdpa_kernel(SDPBackend.MATH) if attention == "math" else contextlib.nullcontext()
+            kernel.__enter__()
             t0 = time.perf_counter()
             opt.zero_grad()
             for start in range(0, a.batch, micro):
@@ -72,8 +81,9 @@ def main() -> None:
             opt.step()
             if rep:
                 times.append(time.perf_counter() - t0)
+            kernel.__exit__(None, None, None)
     first = None
-    for label, (model, _, _, _, times) in runs.items():
+    for label, (model, _, _, _, _, times) in runs.items():
         mean = sum(times) / len(times)
         first = first or mean
         params = sum(p.numel() for p in model.dit.parameters()) / 1e6

@@ -41,6 +41,7 @@ from typing import Callable
 import numpy as np
 import torch
 import torch.nn.functional as F
+from torch.nn.attention import SDPBackend, sdpa_kernel
 
 from hyvideo.config import ModelConfig, small_config
 from hyvideo.cpu_isa import ensure_usable_bf16_isa
@@ -634,10 +635,13 @@ AUX_WEIGHT = 0.1  # attribute heads' cross-entropy next to the flow-matching los
 # raised the loss by 0.029 against 0.012).
 DIT_LR = 1e-3
 # Clips per forward/backward pass of the DiT and distillation steps (the step itself stays at --batch, its gradients
-# accumulated). Measured with bf16 autocast, batch 32 of the held-out prompts: 1.46 s a step in one pass, 1.15 s in
-# two of 16, 1.27 s in four of 8 (bench_dit_step.py --micro-batches, docs/BENCHMARKS.md); the smaller activations
-# stay in cache.
+# accumulated), and the attention kernel of the text and DiT stages (TRAIN_ATTENTION_KERNEL): PyTorch's default on
+# CPU is a flash kernel whose backward took a third of a step in a profile. bench_dit_step.py --micro-batches 32,16
+# --attention default,math --bf16 (docs/BENCHMARKS.md): one pass 1.07 s a step, two of 16 1.14 s, two of 16 with the
+# math kernel 0.72 s (0.67x); two of 16 alone read 0.79-1.07x on the same host that afternoon (its speed drifts).
 MICRO_BATCH = 16
+# Only how the same attention is computed (matrix products and a softmax), so only float rounding changes.
+TRAIN_ATTENTION_KERNEL = SDPBackend.MATH
 # Peak guidance-distillation learning rate. Measured 2026-12-01 on the legible-world trial (docs/MODEL_CARD.md), 400
 # steps from the same teacher: 3e-4 ended at a loss of 0.138 where 1e-4 (the recipe up to pack 0.4.0; that run stopped
 # at 150 steps and resumed to 400) was at 0.167, and its student kept the teacher's camera (31.5% held-out; the teacher
@@ -944,11 +948,12 @@ def main() -> None:
     stage_latents(run, model, state)
     if a.stop_after == "latents":
         return
-    stage_text(run, model, state)
-    stage_dit(run, model, state)
-    if a.stop_after == "dit":
-        return
-    stage_distill(run, model, state)
+    with sdpa_kernel(TRAIN_ATTENTION_KERNEL):
+        stage_text(run, model, state)
+        stage_dit(run, model, state)
+        if a.stop_after == "dit":
+            return
+        stage_distill(run, model, state)
     if a.stop_after == "distill":
         return
     final = write_final(run, model.eval())
