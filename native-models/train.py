@@ -798,6 +798,8 @@ def stage_distill(run: Run, model: HunyuanVideoModel, state: dict) -> None:
     gen = torch.Generator().manual_seed(a.seed * 17 + step)
     g1000 = torch.full((a.batch,), 1000.0)
     recent: list[float] = []
+    # The text encoders are frozen here, so the empty caption's states are the same every step: encode them once.
+    empty_states: dict[tuple[bool, int], tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = {}
     while step < a.distill_steps:
         image = step % IMAGE_EVERY == IMAGE_EVERY - 1
         pool, lat_pool = (caps["images"], lat["images"]) if image else (caps["videos"], lat["videos"])
@@ -816,7 +818,9 @@ def stage_distill(run: Run, model: HunyuanVideoModel, state: dict) -> None:
             share, n = (part.stop - part.start) / a.batch, part.stop - part.start
             with torch.no_grad(), autocast(run):
                 text, mask, pooled = model.encode_text(prompts[part], image)
-                empty_text, empty_mask, empty_pooled = model.encode_text([""] * n, image)
+                if (image, n) not in empty_states:
+                    empty_states[(image, n)] = model.encode_text([""] * n, image)
+                empty_text, empty_mask, empty_pooled = empty_states[(image, n)]
                 x, _ = noisy_input(latents[part], noise[part], sigma[part])
                 t = sigma[part] * 1000.0
                 v_c = teacher(x, t, text, mask, pooled, cos, sin, g1000[part])
