@@ -288,7 +288,7 @@ def main() -> None:
     p.add_argument("--out", type=Path, default=HERE / "packs" / "hyvideo-small")
     p.add_argument("--vectors", type=Path, default=HERE / "testvectors")
     p.add_argument("--id", default="hyvideo-small-world")
-    p.add_argument("--version", default="0.7.0")
+    p.add_argument("--version", default="0.8.0")
     p.add_argument("--guidance", type=float, default=DEFAULTS["guidance"], help="default embedded guidance of the pack")
     p.add_argument("--cfg-scale", type=float, default=DEFAULTS["cfg_scale"], help="default true-CFG scale (1 = off)")
     p.add_argument("--steps", type=int, default=DEFAULTS["steps"])

@@ -68,7 +68,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--weights", type=Path, default=HERE / "weights" / "hyvideo-small", help="where the final weights go")
     p.add_argument("--plot", type=Path, default=HERE / "training" / "loss_curves.png")
     p.add_argument("--seed", type=int, default=1234)
-    p.add_argument("--videos", type=int, default=3500)
+    p.add_argument("--videos", type=int, default=7000)
     p.add_argument("--images", type=int, default=2500)
     p.add_argument("--vae-steps", type=int, default=1500)
     p.add_argument("--vae-motion-steps", type=int, default=1000)
