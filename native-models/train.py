@@ -68,6 +68,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--weights", type=Path, default=HERE / "weights" / "hyvideo-small", help="where the final weights go")
     p.add_argument("--plot", type=Path, default=HERE / "training" / "loss_curves.png")
     p.add_argument("--seed", type=int, default=1234)
+    # 7000 since pack 0.8.0: twice 0.7.0's clips raised held-out motion 73 -> 77% and cost no DiT time (MODEL_CARD).
     p.add_argument("--videos", type=int, default=7000)
     p.add_argument("--images", type=int, default=2500)
     p.add_argument("--vae-steps", type=int, default=1500)
