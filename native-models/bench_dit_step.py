@@ -64,24 +64,23 @@ def main() -> None:
     for rep in range(a.reps + 1):
         for model, frozen, micro, attention, opt, times in runs.values():
             kernel = sdpa_kernel(SDPBackend.MATH) if attention == "math" else contextlib.nullcontext()
-            kernel.__enter__()
-            t0 = time.perf_counter()
-            opt.zero_grad()
-            for start in range(0, a.batch, micro):
-                part = slice(start, min(start + micro, a.batch))
-                share = (part.stop - part.start) / a.batch
-                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.bf16):
-                    with torch.set_grad_enabled(not frozen):
-                        text, mask, pooled = model.encode_text(prompts[part], False)
-                    x, target = noisy_input(latents[part], noise[part], sigma[part])
-                    cos, sin = model.rope((5, 8, 8))
-                    pred = model.dit(x, sigma[part] * 1000.0, text, mask, pooled, cos, sin,
-                                     torch.full((part.stop - part.start,), 1000.0))
-                ((pred.float() - target).pow(2).mean() * share).backward()
-            opt.step()
-            if rep:
-                times.append(time.perf_counter() - t0)
-            kernel.__exit__(None, None, None)
+            with kernel:
+                t0 = time.perf_counter()
+                opt.zero_grad()
+                for start in range(0, a.batch, micro):
+                    part = slice(start, min(start + micro, a.batch))
+                    share = (part.stop - part.start) / a.batch
+                    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.bf16):
+                        with torch.set_grad_enabled(not frozen):
+                            text, mask, pooled = model.encode_text(prompts[part], False)
+                        x, target = noisy_input(latents[part], noise[part], sigma[part])
+                        cos, sin = model.rope((5, 8, 8))
+                        pred = model.dit(x, sigma[part] * 1000.0, text, mask, pooled, cos, sin,
+                                         torch.full((part.stop - part.start,), 1000.0))
+                    ((pred.float() - target).pow(2).mean() * share).backward()
+                opt.step()
+                if rep:
+                    times.append(time.perf_counter() - t0)
     first = None
     for label, (model, _, _, _, _, times) in runs.items():
         mean = sum(times) / len(times)

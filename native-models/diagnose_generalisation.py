@@ -41,7 +41,8 @@ def canonical(fields: dict, camera: str) -> str:
 
 def encode(model: HunyuanVideoModel, videos: np.ndarray) -> torch.Tensor:
     """uint8 [N, T, H, W, 3] -> scaled latent means, as train.py's latents stage makes them."""
-    out = [model.vae.encode(to_video_tensor(videos[i : i + ENCODE_BATCH]))[0] for i in range(0, len(videos), ENCODE_BATCH)]
+    out = [model.vae.encode(to_video_tensor(videos[i : i + ENCODE_BATCH]))[0]
+           for i in range(0, len(videos), ENCODE_BATCH)]
     return torch.cat(out) * model.cfg.vae.scaling_factor
 
 
