@@ -57,6 +57,7 @@ from hyvideo.world.dataset import make_dataset
 from hyvideo.world.evaluate import evaluate_videos, object_pixels
 from hyvideo.world.heldout import HELDOUT, heldout_spec, is_heldout
 from hyvideo.world.render import render_clip
+from hyvideo.world.scene import MOTIONS
 
 HERE = Path(__file__).resolve().parent
 FRAMES, SIZE = 17, 64
@@ -71,6 +72,9 @@ def parse_args() -> argparse.Namespace:
     # 7000 since pack 0.8.0: twice 0.7.0's clips raised held-out motion 73 -> 77% and cost no DiT time (MODEL_CARD).
     p.add_argument("--videos", type=int, default=7000)
     p.add_argument("--images", type=int, default=2500)
+    p.add_argument("--motion-weights", type=parse_motion_weights, default=None, metavar="MOTION=W[,MOTION=W]",
+                   help="draw the training videos' subject motions with these relative weights (1 where not named), "
+                        "e.g. still=2; default: every motion as likely")
     p.add_argument("--vae-steps", type=int, default=1500)
     p.add_argument("--vae-motion-steps", type=int, default=1000)
     p.add_argument("--text-steps", type=int, default=400)
@@ -125,6 +129,17 @@ def parse_args() -> argparse.Namespace:
                    help="write weights/hyvideo-small from the latest checkpoint (EMA text encoders and DiT while in the "
                         "DiT stage) without training further: a partially trained model to export and evaluate")
     return p.parse_args()
+
+
+def parse_motion_weights(text: str) -> dict[str, float]:
+    try:
+        weights = {k.strip(): float(v) for k, v in (item.split("=") for item in text.split(","))}
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text}: expected MOTION=WEIGHT[,MOTION=WEIGHT...]") from None
+    unknown = set(weights) - set(MOTIONS)
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown motions {sorted(unknown)}; known: {', '.join(MOTIONS)}")
+    return weights
 
 
 def parse_width(text: str) -> tuple[int, int]:
@@ -245,7 +260,8 @@ def stage_data(run: Run) -> None:
         return
     tokenizers_given = (run.work / "tokenizer_llm.json").exists()  # restored from a resume point: keep them
     t0 = time.time()
-    videos, vspecs = make_dataset(a.videos, a.seed, FRAMES, SIZE, SIZE, image_fraction=0.0, exclude=is_heldout)
+    videos, vspecs = make_dataset(a.videos, a.seed, FRAMES, SIZE, SIZE, image_fraction=0.0, exclude=is_heldout,
+                                  motion_weights=a.motion_weights)
     images, ispecs = make_dataset(a.images, a.seed + 1, 1, SIZE, SIZE, image_fraction=1.0, exclude=is_heldout)
     rng = random.Random(a.seed)
     corpus = [VIDEO_TEMPLATE.format(""), IMAGE_TEMPLATE.format(""), NEGATIVE_PROMPT] * 50

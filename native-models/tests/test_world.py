@@ -249,6 +249,21 @@ def test_sampler_covers_the_vocabulary():
     assert not any(s.main.motion == "spins" and s.main.shape in ("circle", "ring") for s in specs)
 
 
+def test_motion_weights_change_only_how_often_each_motion_is_drawn():
+    assert sample_spec(np.random.default_rng(11), is_heldout) == sample_spec(
+        np.random.default_rng(11), is_heldout, motion_weights=None)
+    rng = np.random.default_rng(12)
+    drawn = [sample_spec(rng, is_heldout, motion_weights={"still": 3.0, "grows": 0.0}).main.motion
+             for _ in range(900)]
+    share = {m: drawn.count(m) / len(drawn) for m in MOTIONS}
+    assert share["grows"] == 0.0
+    # still 3 of 10 weights (spins' redraws for round shapes move a little mass to the others)
+    assert 0.25 < share["still"] < 0.37 and 0.06 < share["moves-left"] < 0.15
+    for bad in ({"floats": 1.0}, {"still": -1.0}, {m: 0.0 for m in MOTIONS}):
+        with pytest.raises(ValueError):
+            sample_spec(rng, motion_weights=bad)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Held-out prompts and datasets
 

@@ -1,6 +1,6 @@
 """Training sets of rendered clips, mixing videos with T=1 still images for image-video joint training.
 
-Deterministic in (n, seed, sizes, image_fraction, exclude), so a training run can be reproduced from its config.
+Deterministic in (n, seed, sizes, image_fraction, exclude, motion_weights), so a training run can be reproduced from its config.
 """
 from __future__ import annotations
 
@@ -16,11 +16,12 @@ _DEFAULT: ExcludeLike = HELDOUT
 
 
 def make_dataset(n: int, seed: int, frames: int = 17, height: int = 64, width: int = 64,
-                 image_fraction: float = 0.0, exclude: ExcludeLike = _DEFAULT
+                 image_fraction: float = 0.0, exclude: ExcludeLike = _DEFAULT,
+                 motion_weights: dict[str, float] | None = None
                  ) -> tuple[np.ndarray | list[np.ndarray], list[ClipSpec]]:
     """Render n clips: round(n * image_fraction) of them still images (T=1, camera None, nothing moves), mixed in
     at random positions, the rest videos of `frames` frames. The held-out combinations are excluded by default
-    (pass exclude=None to allow everything).
+    (pass exclude=None to allow everything); motion_weights is sample_spec's (None: every motion as likely).
 
     Returns (videos, specs). videos is a uint8 array [n, frames, H, W, 3] when every clip has the same length
     (no images, or frames == 1); otherwise a list of n uint8 arrays [T_i, H, W, 3]. split_videos_images() separates
@@ -29,7 +30,7 @@ def make_dataset(n: int, seed: int, frames: int = 17, height: int = 64, width: i
     n_images = int(round(n * image_fraction))
     is_image = np.zeros(n, bool)
     is_image[rng.permutation(n)[:n_images]] = True
-    specs = [sample_spec(rng, exclude, still_image=bool(img)) for img in is_image]
+    specs = [sample_spec(rng, exclude, still_image=bool(img), motion_weights=motion_weights) for img in is_image]
     clips = [render_clip(s, 1 if img else frames, height, width) for s, img in zip(specs, is_image)]
     if n_images == 0 or frames == 1 or n_images == n:
         t = frames if n_images == 0 else 1

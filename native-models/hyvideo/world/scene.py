@@ -400,6 +400,18 @@ def _fit_second(rng: np.random.Generator, spec: ClipSpec, main: ObjectSpec, obj:
     return None
 
 
+def _motion_probabilities(weights: dict[str, float] | None) -> np.ndarray | None:
+    if weights is None:
+        return None
+    unknown = set(weights) - set(MOTIONS)
+    if unknown:
+        raise ValueError(f"unknown motions in motion_weights: {sorted(unknown)}; known: {', '.join(MOTIONS)}")
+    w = np.array([float(weights.get(m, 1.0)) for m in MOTIONS])
+    if (w < 0).any() or w.sum() <= 0:
+        raise ValueError("motion_weights must be non-negative and not all zero")
+    return w / w.sum()
+
+
 def sample_spec(
     rng: np.random.Generator,
     exclude: ExcludeLike = None,
@@ -412,19 +424,23 @@ def sample_spec(
     lighting: str | None = None,
     second_object: bool | None = None,
     still_image: bool = False,
+    motion_weights: dict[str, float] | None = None,
 ) -> ClipSpec:
     """Draw a random clip. `exclude` (held-out combinations: (colour, shape, motion, camera) tuples, objects with
     those attributes, or a predicate over specs) is never produced for the main object. Keyword arguments pin
-    parts of the draw; still_image=True gives a T=1 training image (camera None, nothing moves)."""
+    parts of the draw; still_image=True gives a T=1 training image (camera None, nothing moves). motion_weights
+    (motion -> relative weight, 1 where absent) makes some motions commoner; None keeps the uniform draw and every
+    later draw as it was."""
     excluded = _exclusion_set(exclude)
     cams = camera_ids()
+    motion_p = _motion_probabilities(motion_weights)
     for _ in range(1000):
         c_colour = colour or str(rng.choice(list(COLOURS)))
         c_shape = shape or str(rng.choice(SHAPES))
         if still_image:
             c_motion, c_camera = "still", None
         else:
-            c_motion = motion or str(rng.choice(MOTIONS))
+            c_motion = motion or str(rng.choice(MOTIONS) if motion_p is None else rng.choice(MOTIONS, p=motion_p))
             c_camera = str(rng.choice(cams)) if camera is _UNSET else camera
         if c_motion == "spins" and SHAPE_SYMMETRY[c_shape] == 0:
             continue  # a spinning circle looks still; its caption would lie
