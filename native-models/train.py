@@ -57,7 +57,7 @@ from hyvideo.world.dataset import make_dataset
 from hyvideo.world.evaluate import evaluate_videos, object_pixels
 from hyvideo.world.heldout import HELDOUT, heldout_spec, is_heldout
 from hyvideo.world.render import render_clip
-from hyvideo.world.scene import MOTIONS
+from hyvideo.world.scene import motion_probabilities
 
 HERE = Path(__file__).resolve().parent
 FRAMES, SIZE = 17, 64
@@ -136,9 +136,10 @@ def parse_motion_weights(text: str) -> dict[str, float]:
         weights = {k.strip(): float(v) for k, v in (item.split("=") for item in text.split(","))}
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text}: expected MOTION=WEIGHT[,MOTION=WEIGHT...]") from None
-    unknown = set(weights) - set(MOTIONS)
-    if unknown:
-        raise argparse.ArgumentTypeError(f"unknown motions {sorted(unknown)}; known: {', '.join(MOTIONS)}")
+    try:
+        motion_probabilities(weights)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
     return weights
 
 

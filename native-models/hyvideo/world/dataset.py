@@ -1,6 +1,7 @@
 """Training sets of rendered clips, mixing videos with T=1 still images for image-video joint training.
 
-Deterministic in (n, seed, sizes, image_fraction, exclude, motion_weights), so a training run can be reproduced from its config.
+Deterministic in (n, seed, sizes, image_fraction, exclude, motion_weights), so a training run can be reproduced
+from its config.
 """
 from __future__ import annotations
 

@@ -400,7 +400,8 @@ def _fit_second(rng: np.random.Generator, spec: ClipSpec, main: ObjectSpec, obj:
     return None
 
 
-def _motion_probabilities(weights: dict[str, float] | None) -> np.ndarray | None:
+def motion_probabilities(weights: dict[str, float] | None) -> np.ndarray | None:
+    """The draw's probability per MOTIONS entry for relative weights (1 where absent); None for the uniform draw."""
     if weights is None:
         return None
     unknown = set(weights) - set(MOTIONS)
@@ -433,7 +434,7 @@ def sample_spec(
     later draw as it was."""
     excluded = _exclusion_set(exclude)
     cams = camera_ids()
-    motion_p = _motion_probabilities(motion_weights)
+    motion_p = motion_probabilities(motion_weights)
     for _ in range(1000):
         c_colour = colour or str(rng.choice(list(COLOURS)))
         c_shape = shape or str(rng.choice(SHAPES))
