@@ -83,7 +83,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--micro-batch", type=int, default=MICRO_BATCH,
                    help="clips per pass within a DiT or distillation step (the step's gradient is the whole batch's)")
-    p.add_argument("--train-shift", type=float, default=3.0)
+    # 3, below the sampler's 5: training at 5 lost the camera (84 -> 64%) and won no motion (2026-12-05, MODEL_CARD).
+    p.add_argument("--train-shift", type=float, default=3.0,
+                   help="shift of the logit-normal sigma draws of the DiT and distillation stages toward noise")
     p.add_argument("--ledge-weight", type=float, default=1.0,
                    help="weight of the bottom latent rows (the near ledge, which shows a pan's parallax) in the DiT's "
                         "flow loss; 1 = the plain loss")

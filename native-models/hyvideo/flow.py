@@ -19,7 +19,7 @@ def euler_step(x: torch.Tensor, v: torch.Tensor, sigma: float, sigma_next: float
 
 
 def training_sigmas(batch: int, shift: float, generator: torch.Generator | None = None) -> torch.Tensor:
-    """Logit-normal draws pushed toward noise by the same shift the sampler uses ("shifted timestep sampling")."""
+    """Logit-normal draws pushed toward noise by a shift ("shifted timestep sampling"; train.py: 3, the sampler: 5)."""
     u = torch.sigmoid(torch.randn(batch, generator=generator))
     return shift_sigma(u, shift)
 
