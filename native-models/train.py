@@ -94,6 +94,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--object-weight", type=float, default=1.5,
                    help="weight of the latent pixels that hold an object (colour, shape, size, motion) in the DiT's flow "
                         "loss; 1 = the plain loss")
+    p.add_argument("--path-weight", type=float, default=1.0,
+                   help="weight of the latent pixels on the subject's path (an object there in another latent frame of "
+                        "the clip) but empty in this one, in the DiT's flow loss; 1 = no extra weight")
     p.add_argument("--freeze-text", action="store_true",
                    help="keep the text encoders as the warm-up left them during the DiT stage (as HunyuanVideo keeps "
                         "its LLM and CLIP frozen): no backward through them, 20-28%% less time per DiT step "
@@ -571,18 +574,23 @@ LEDGE_ROWS = 0.25  # bottom share of the latent's rows that holds the near ledge
 
 
 def flow_weights(shape: tuple[int, ...], ledge_weight: float = 1.0, object_mask: torch.Tensor | None = None,
-                 object_weight: float = 1.0) -> torch.Tensor | None:
+                 object_weight: float = 1.0, path_weight: float = 1.0) -> torch.Tensor | None:
     """Per-latent-pixel weights [B, 1, T, H, W] of the flow loss for latents of `shape` [B, C, T, H, W], normalised
     to average 1 over the batch, or None for the plain MSE. With ledge_weight != 1 the ledge's rows count that much
-    more; with object_weight != 1 the latent pixels that object_mask ([B, 1, T, H, W], 1 = holds an object) marks do."""
-    if ledge_weight == 1.0 and (object_mask is None or object_weight == 1.0):
+    more; with object_weight != 1 the latent pixels that object_mask ([B, 1, T, H, W], 1 = holds an object) marks do;
+    with path_weight != 1 those on the subject's path (marked in some latent frame of the clip) but empty in this one
+    do: where a subject drawn standing still or late wrongly is."""
+    plain_objects = object_mask is None or (object_weight == 1.0 and path_weight == 1.0)
+    if ledge_weight == 1.0 and plain_objects:
         return None
     h = shape[-2]
     w = torch.ones(h)
     w[h - max(1, round(LEDGE_ROWS * h)):] = ledge_weight
     w = w.view(h, 1).expand(shape[-2:])
     if object_mask is not None:
-        w = w * (1.0 + (object_weight - 1.0) * object_mask.float())
+        held = object_mask.float()
+        passed = held.amax(dim=2, keepdim=True) - held  # on the path, not here now (0 for a still's single frame)
+        w = w * (1.0 + (object_weight - 1.0) * held + (path_weight - 1.0) * passed)
     w = w.expand(shape[:1] + (1,) + shape[2:])
     return w / w.mean()
 
@@ -592,10 +600,12 @@ def weighted_mse(pred: torch.Tensor, target: torch.Tensor, weights: torch.Tensor
 
 
 def flow_loss(pred: torch.Tensor, target: torch.Tensor, ledge_weight: float = 1.0,
-              object_mask: torch.Tensor | None = None, object_weight: float = 1.0) -> torch.Tensor:
+              object_mask: torch.Tensor | None = None, object_weight: float = 1.0,
+              path_weight: float = 1.0) -> torch.Tensor:
     """Flow-matching MSE with the weights of flow_weights (normalised over the batch, so the loss stays comparable
     across settings)."""
-    return weighted_mse(pred, target, flow_weights(tuple(pred.shape), ledge_weight, object_mask, object_weight))
+    return weighted_mse(pred, target,
+                        flow_weights(tuple(pred.shape), ledge_weight, object_mask, object_weight, path_weight))
 
 
 def micro_batches(batch: int, size: int) -> list[slice]:
@@ -760,7 +770,7 @@ def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
     rng = random.Random(a.seed * 7 + step)
     gen = torch.Generator().manual_seed(a.seed * 11 + step)
     g1000 = torch.full((a.batch,), 1000.0)  # the teacher sees guidance 1 (= plain conditional), spec §5.5
-    masks = object_latent_masks(run) if a.object_weight != 1.0 else None
+    masks = object_latent_masks(run) if a.object_weight != 1.0 or a.path_weight != 1.0 else None
     recent: dict[str, list[float]] = {"video": [], "image": [], "aux": []}
     while step < a.dit_steps:
         image = step % IMAGE_EVERY == IMAGE_EVERY - 1
@@ -773,7 +783,7 @@ def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
         for g in opt.param_groups:
             g["lr"] = lr_at(step, a.dit_steps, peak_lr, warmup=200)
         object_mask = None if masks is None else masks["images" if image else "videos"][idx]
-        weights = flow_weights(tuple(latents.shape), a.ledge_weight, object_mask, a.object_weight)
+        weights = flow_weights(tuple(latents.shape), a.ledge_weight, object_mask, a.object_weight, a.path_weight)
         opt.zero_grad(set_to_none=True)
         flow_sum, aux_sum = dit_gradients(model, heads, latents, prompts, labels, image, sigma, noise, g1000, weights,
                                           a.micro_batch, a.freeze_text, 0.0 if image else a.motion_loss, run.bf16)

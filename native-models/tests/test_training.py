@@ -141,6 +141,23 @@ def test_object_weight_counts_the_marked_latent_pixels_more_and_keeps_the_mean_w
     assert abs(flow_loss(on, zeros, 1.0, mask, 4.0).item() / flow_loss(off, zeros, 1.0, mask, 4.0).item() - 4.0) < 1e-5
 
 
+def test_path_weight_counts_where_the_subject_was_or_will_be_and_not_where_it_is():
+    """A subject moving right along a row: an error where it stood in another latent frame costs path_weight, one
+    under it object_weight, one off its path 1; a still (one latent frame) has no path beyond its object."""
+    from train import flow_weights
+
+    mask = torch.zeros(1, 1, 3, 4, 6)
+    for t in range(3):
+        mask[0, 0, t, 1, t] = 1.0  # latent frame t: the subject at column t
+    w = flow_weights((1, 16, 3, 4, 6), 1.0, mask, 1.5, 3.0)
+    assert abs(w.mean().item() - 1.0) < 1e-6
+    here, passed, off = w[0, 0, 1, 1, 1], w[0, 0, 1, 1, 0], w[0, 0, 1, 1, 4]
+    assert abs(here / off - 1.5) < 1e-5 and abs(passed / off - 3.0) < 1e-5
+    assert torch.equal(flow_weights((1, 16, 3, 4, 6), 1.0, mask, 1.5, 1.0), flow_weights((1, 16, 3, 4, 6), 1.0, mask, 1.5))
+    still = mask[:, :, :1]
+    assert torch.equal(flow_weights((1, 16, 1, 4, 6), 1.0, still, 1.5, 3.0), flow_weights((1, 16, 1, 4, 6), 1.0, still, 1.5))
+
+
 def test_object_masks_mark_the_latent_pixels_that_encode_an_object():
     """The mask of a rendered clip, on the latent grid: frame 0 its own latent frame, then one per 4 frames, each
     latent pixel an 8x8 block; it follows the object (and only it) as it moves."""
