@@ -16,15 +16,12 @@ import torch
 
 from hyvideo.pipeline import HunyuanVideoModel, generate
 from hyvideo.world.evaluate import camera_gain, contact_sheet, evaluate_videos, far_gain_by_background, motion_breakdown
-from hyvideo.world.heldout import HELDOUT, heldout_spec
+from hyvideo.world.heldout import HELDOUT_JSON, heldout_spec, load_prompt_records, prompt_of
 from hyvideo.world.render import render_clip
 
 HERE = Path(__file__).resolve().parent
 
 
-def heldout_prompts() -> list[dict]:
-    items = json.loads((HERE / "hyvideo" / "world" / "heldout.json").read_text())
-    return items["prompts"] if isinstance(items, dict) else items
 
 
 def prompt_text(item: dict) -> str:
@@ -43,8 +40,7 @@ def sampler_settings(a: argparse.Namespace) -> tuple[dict, int, float, float]:
 def reference_clips(items: list[dict], seeds: int) -> list[dict]:
     """The world's own renders of the same prompts (a seed per generation seed), analysed the same way: what the
     camera gain compares the generated motion with."""
-    by_id = {p.id: p for p in HELDOUT}
-    specs = [heldout_spec(by_id[item["id"]], seed) for item in items for seed in range(seeds)]
+    specs = [heldout_spec(prompt_of(item), seed) for item in items for seed in range(seeds)]
     return evaluate_videos((render_clip(s) for s in specs), specs)["clips"]
 
 
@@ -106,13 +102,15 @@ def main() -> None:
                         "DiT's EMA) in place of --model's DiT, with --guidance 1 --cfg-scale 4; the text encoders and VAE "
                         "stay --model's, which are the teacher's own")
     p.add_argument("--limit", type=int, default=None, help="only the first N prompts (quick checks)")
+    p.add_argument("--prompts", type=Path, default=HELDOUT_JSON,
+                   help="a prompts file of heldout.json's form (default: the held-out prompts), e.g. seen_twins.py's")
     p.add_argument("--out", type=Path, default=HERE / "eval")
     a = p.parse_args()
     if a.frames_dir and (a.cfg_scale != 1.0 or a.teacher_from):
         raise SystemExit("--cfg-scale and --teacher-from apply to the PyTorch reference; frames from elsewhere were sampled already")
     torch.set_num_threads(2)
     defaults, steps, shift, guidance = sampler_settings(a)
-    items = heldout_prompts()[: a.limit]
+    items = load_prompt_records(a.prompts)[: a.limit]
     model = None if a.frames_dir else HunyuanVideoModel.load(a.model)
     if model is not None and a.teacher_from:
         state = torch.load(a.teacher_from, map_location="cpu", weights_only=False)

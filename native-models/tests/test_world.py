@@ -20,8 +20,9 @@ from hyvideo.world.captions import (  # noqa: E402
     render_caption,
     training_caption,
 )
-from hyvideo.world.dataset import make_dataset, split_videos_images  # noqa: E402
-from hyvideo.world.heldout import HELDOUT, HELDOUT_JSON, heldout_records, heldout_spec, is_heldout  # noqa: E402
+from hyvideo.world.dataset import dataset_specs, make_dataset, split_videos_images  # noqa: E402
+from hyvideo.world.heldout import (HELDOUT, HELDOUT_JSON, heldout_records, heldout_spec, is_heldout,  # noqa: E402
+                                   load_prompt_records, prompt_of, seen_twins, write_heldout_json)
 from hyvideo.world.render import render_clip  # noqa: E402
 from hyvideo.world.scene import (  # noqa: E402
     COLOURS,
@@ -317,6 +318,35 @@ def test_make_dataset_mixes_images_and_excludes_heldout():
     arr, specs3 = make_dataset(40, seed=4, frames=5, height=32, width=32)
     assert arr.shape == (40, 5, 32, 32, 3) and arr.dtype == np.uint8
     assert not any(is_heldout(s) for s in specs3)
+    # The specs alone are the same draws, without rendering: what seen_twins.py reads a run's training set from.
+    assert dataset_specs(12, seed=3, image_fraction=0.25) == specs
+    assert dataset_specs(40, seed=4) == specs3
+
+
+def test_seen_twins_keep_motion_camera_and_background_and_were_trained_on(tmp_path):
+    training = dataset_specs(3000, seed=5)
+    seen = {combo(s) for s in training}
+    twins = seen_twins(training)
+    assert len(twins) == len(HELDOUT)
+    for p, t in zip(HELDOUT, twins):
+        assert (t.id, t.motion, t.camera, t.background) == ("t" + p.id[1:], p.motion, p.camera, p.background)
+        assert (t.colour, t.shape, t.motion, t.camera) in seen and not is_heldout(heldout_spec(t, 0))
+    # The most frequent (colour, shape) under that motion and camera is the one chosen.
+    p, t = HELDOUT[0], twins[0]
+    under = [combo(s)[:2] for s in training if combo(s)[2:] == (p.motion, p.camera)]
+    assert under.count((t.colour, t.shape)) == max(under.count(c) for c in set(under))
+    # Written in heldout.json's form and read back by the evaluation tools, with the same caption draws per place.
+    path = tmp_path / "twins.json"
+    write_heldout_json(path, twins, comment="test")
+    records = load_prompt_records(path)
+    assert [prompt_of(r) for r in records] == list(twins)
+    assert records[0]["fields"]["style"] == heldout_records()[0]["fields"]["style"]
+    # A training set without any clip of a prompt's motion under its camera has no twin for it.
+    with pytest.raises(ValueError, match="no video"):
+        seen_twins([s for s in training if combo(s)[2:] != (p.motion, p.camera)])
+    (tmp_path / "empty.json").write_text('{"prompts": []}')
+    with pytest.raises(ValueError, match="no prompts"):
+        load_prompt_records(tmp_path / "empty.json")
 
 
 # ---------------------------------------------------------------------------------------------------------------

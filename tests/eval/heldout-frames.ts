@@ -2,6 +2,7 @@
 // clip's frames as .npy (uint8 [T, H, W, 3]) for native-models/evaluate_model.py --frames-dir.
 // Usage: npx tsx tests/eval/heldout-frames.ts [--seeds 4] [--out native-models/eval/frames] [--steps N --shift S --guidance G]
 //        [--packs DIR] (a folder of packs other than native-models/packs: a candidate pack, scored before it ships)
+//        [--prompts FILE] (a prompts file of heldout.json's form, e.g. native-models/seen_twins.py's)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,10 +38,10 @@ async function main(): Promise<void> {
       guidance: { type: 'string' },
       limit: { type: 'string' },
       packs: { type: 'string', default: path.join(REPO, 'native-models', 'packs') },
+      prompts: { type: 'string', default: path.join(REPO, 'native-models', 'hyvideo', 'world', 'heldout.json') },
     },
   });
-  const file = path.join(REPO, 'native-models', 'hyvideo', 'world', 'heldout.json');
-  const prompts = (JSON.parse(readFileSync(file, 'utf8')) as { prompts: HeldoutPrompt[] }).prompts.slice(0, values.limit ? Number(values.limit) : undefined);
+  const prompts = (JSON.parse(readFileSync(values.prompts, 'utf8')) as { prompts: HeldoutPrompt[] }).prompts.slice(0, values.limit ? Number(values.limit) : undefined);
   mkdirSync(values.out, { recursive: true });
   const engine = createEngine({ packDirs: [values.packs], provider: 'cpu' });
   const started = performance.now();

@@ -27,16 +27,25 @@ def make_dataset(n: int, seed: int, frames: int = 17, height: int = 64, width: i
     Returns (videos, specs). videos is a uint8 array [n, frames, H, W, 3] when every clip has the same length
     (no images, or frames == 1); otherwise a list of n uint8 arrays [T_i, H, W, 3]. split_videos_images() separates
     the two kinds into stacked arrays."""
-    rng = np.random.default_rng(seed)
-    n_images = int(round(n * image_fraction))
-    is_image = np.zeros(n, bool)
-    is_image[rng.permutation(n)[:n_images]] = True
-    specs = [sample_spec(rng, exclude, still_image=bool(img), motion_weights=motion_weights) for img in is_image]
+    specs = dataset_specs(n, seed, image_fraction, exclude, motion_weights)
+    is_image = [s.camera is None for s in specs]
+    n_images = sum(is_image)
     clips = [render_clip(s, 1 if img else frames, height, width) for s, img in zip(specs, is_image)]
     if n_images == 0 or frames == 1 or n_images == n:
         t = frames if n_images == 0 else 1
         return (np.stack(clips) if clips else np.zeros((0, t, height, width, 3), np.uint8)), specs
     return clips, specs
+
+
+def dataset_specs(n: int, seed: int, image_fraction: float = 0.0, exclude: ExcludeLike = _DEFAULT,
+                  motion_weights: dict[str, float] | None = None) -> list[ClipSpec]:
+    """The specs make_dataset renders, drawn without rendering (the draws do not depend on the pixels): what a
+    training run saw, e.g. which combinations, read back from its config in a second."""
+    rng = np.random.default_rng(seed)
+    n_images = int(round(n * image_fraction))
+    is_image = np.zeros(n, bool)
+    is_image[rng.permutation(n)[:n_images]] = True
+    return [sample_spec(rng, exclude, still_image=bool(img), motion_weights=motion_weights) for img in is_image]
 
 
 def split_videos_images(videos: np.ndarray | Sequence[np.ndarray], specs: Sequence[ClipSpec]
