@@ -10,7 +10,11 @@ tests/eval/heldout-frames.ts writes it) this compares, against the world's rende
   - the motion read as the evaluator does, and read again with the render's camera in place of the measured one
     (the figure a model would reach if it drew the layers right and kept its subject as it is).
 
-Usage: node build/scripts/python.mjs run native-models/diagnose_motion.py --frames-dir DIR [--seeds 4] [--clips]"""
+With --sizes it also prints how big the generated subject is drawn against the render, frame by frame (the median
+over clips with neither a zoom nor a size motion asked), and how many clips asking no size change read "shrinks" or
+"grows": a subject drawn large in the first frames and smaller later reads as shrinking whatever its travel.
+
+Usage: node build/scripts/python.mjs run native-models/diagnose_motion.py --frames-dir DIR [--seeds 4] [--clips] [--sizes]"""
 from __future__ import annotations
 
 import argparse
@@ -42,6 +46,22 @@ def camera_at_subject(analysis: dict) -> np.ndarray:
     return a + INV_DEPTH_SUBJECT * b
 
 
+def screen_size(analysis: dict) -> np.ndarray:
+    """[T] the subject's size on screen (sqrt of its area, reference px): the evaluator's size is divided by the zoom."""
+    return np.asarray(analysis["size"], dtype=float) * np.asarray(analysis["scale"], dtype=float)
+
+
+def size_ratio_by_frame(generated: list[dict], rendered: list[dict]) -> np.ndarray:
+    """[T] median over clip pairs of the generated subject's screen size over the render's, frame by frame (NaN where
+    no clip has the subject in both)."""
+    ratios = np.stack([screen_size(g) / screen_size(r) for g, r in zip(generated, rendered)])
+    with np.errstate(all="ignore"):
+        finite = np.isfinite(ratios).any(axis=0)
+        out = np.full(ratios.shape[1], np.nan)
+        out[finite] = np.nanmedian(ratios[:, finite], axis=0)
+    return out
+
+
 def motion_with_camera(generated: dict, camera_px: np.ndarray, scale: np.ndarray, k: float) -> str:
     """The evaluator's motion reading of the generated subject, compensated with the given camera instead."""
     if not generated["colour"]:
@@ -59,8 +79,11 @@ def main() -> None:
     p.add_argument("--frames-dir", type=Path, required=True)
     p.add_argument("--seeds", type=int, default=4)
     p.add_argument("--clips", action="store_true", help="print every clip, not only the summary")
+    p.add_argument("--sizes", action="store_true", help="also the subject's drawn size against the render's, by frame")
     a = p.parse_args()
     right, right_with_render_camera, total = Counter(), Counter(), Counter()
+    sized: list[tuple[dict, dict]] = []  # (generated, rendered) analyses of clips with no zoom and no size motion
+    size_misreads, unsized = Counter(), 0
     for prompt in HELDOUT:
         for seed in range(a.seeds):
             spec = heldout_spec(prompt, seed)
@@ -73,6 +96,12 @@ def main() -> None:
             total[group] += 1
             right[group] += gen["motion"] == want
             right_with_render_camera[group] += swapped == want
+            if want not in ("grows", "shrinks"):
+                unsized += 1
+                if gen["motion"] in ("grows", "shrinks"):
+                    size_misreads[gen["motion"]] += 1
+                if not spec.camera.startswith("zoom"):
+                    sized.append((gen, ren))
             if a.clips:
                 sg, sr = travel(np.asarray(gen["track"], dtype=float) / k), travel(np.asarray(ren["track"], dtype=float) / k)
                 cg, cr = camera_at_subject(gen)[-1], camera_at_subject(ren)[-1]
@@ -83,6 +112,12 @@ def main() -> None:
     for group in total:
         print(f"  {group:14s} {right[group]:3d} / {right_with_render_camera[group]:3d} / {total[group]}")
     print(f"  {'all':14s} {sum(right.values()):3d} / {sum(right_with_render_camera.values()):3d} / {sum(total.values())}")
+    if a.sizes:
+        by_frame = size_ratio_by_frame([g for g, _ in sized], [r for _, r in sized])
+        print(f"subject size drawn / rendered by frame (median of {len(sized)} clips, no zoom, no size motion): "
+              + " ".join(f"{v:.2f}" for v in by_frame))
+        print(f"clips asking no size change ({unsized}) read shrinks: {size_misreads['shrinks']}, "
+              f"grows: {size_misreads['grows']}")
 
 
 if __name__ == "__main__":

@@ -158,3 +158,16 @@ def test_motion_breakdown_counts_per_camera_and_motion_and_lists_the_misses():
     assert out["by_camera"] == {"static": [1, 2], "pan-left": [1, 3]}  # schema order, unscored clip left out
     assert out["by_motion"] == {"moves-left": [1, 3], "grows": [1, 1], "still": [0, 1]}
     assert list(out["misses"].items()) == [("moves-left -> still", 2), ("still -> moves-up", 1)]
+
+
+def test_size_by_frame_reads_a_subject_drawn_large_then_small():
+    from diagnose_motion import size_ratio_by_frame
+    specs = [sample_spec(np.random.default_rng(seed), motion="shrinks", camera="static", second_object=False)
+             for seed in (1, 2, 3)]
+    forward = [analyse_clip(render_clip(s)) for s in specs]
+    backward = [analyse_clip(render_clip(s)[::-1]) for s in specs]  # the same subject growing
+    assert np.allclose(size_ratio_by_frame(forward, forward), 1.0)
+    ratio = size_ratio_by_frame(forward, backward)  # drawn shrinking where the reference grows
+    assert ratio.shape == (17,)
+    assert ratio[0] > 1.25 and ratio[-1] < 0.8 and ratio[8] == pytest.approx(1.0, abs=0.1)
+    assert np.all(np.diff(ratio) < 0.02)  # large first, small last
