@@ -105,6 +105,9 @@ def main() -> None:
     p.add_argument("--prompts", type=Path, default=HELDOUT_JSON,
                    help="a prompts file of heldout.json's form (default: the held-out prompts), e.g. seen_twins.py's")
     p.add_argument("--out", type=Path, default=HERE / "eval")
+    p.add_argument("--save-frames", type=Path, default=None,
+                   help="also write each generated clip as <id>_s<seed>.npy there, as heldout-frames.ts does (for "
+                        "diagnose_motion.py --frames-dir)")
     a = p.parse_args()
     if a.frames_dir and (a.cfg_scale != 1.0 or a.teacher_from):
         raise SystemExit("--cfg-scale and --teacher-from apply to the PyTorch reference; frames from elsewhere were sampled already")
@@ -127,6 +130,9 @@ def main() -> None:
                 video = generate(model, prompt_text(item), frames=defaults["frames"], height=defaults["height"],
                                  width=defaults["width"], steps=steps, shift=shift, guidance=guidance,
                                  cfg_scale=a.cfg_scale, seed=seed).numpy()
+            if a.save_frames and not a.frames_dir:
+                a.save_frames.mkdir(parents=True, exist_ok=True)
+                np.save(a.save_frames / f"{item['id']}_s{seed}.npy", video)
             videos.append(video)
             expected.append(item)
             labels.append(f"{item['colour']} {item['shape']} {item['motion']} / {item['camera']} s{seed}")
