@@ -22,8 +22,6 @@ from hyvideo.world.render import render_clip
 HERE = Path(__file__).resolve().parent
 
 
-
-
 def prompt_text(item: dict) -> str:
     return item["prompt"]
 
