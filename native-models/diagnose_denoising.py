@@ -10,8 +10,12 @@ within one run.
 With --one-step the model is called once at the starting point and its clean estimate x0 = x - sigma * v is decoded
 and scored instead: whether a single prediction keeps the motion its input shows.
 
+With --sizes each row also gives the subject's drawn size over the render's at the first and last frame (the median
+over clips asking neither a zoom nor a size motion, as diagnose_motion.py --sizes) and how many clips asking no size
+change read as shrinking: from which noise level a subject is drawn large and then smaller.
+
 Usage: node build/scripts/python.mjs run native-models/diagnose_denoising.py [--weights DIR] [--starts 0.3,0.5,0.7,0.85,1]
-       [--seeds 1] [--steps N --shift S --guidance G] [--one-step]"""
+       [--seeds 1] [--steps N --shift S --guidance G] [--one-step] [--sizes]"""
 from __future__ import annotations
 
 import argparse
@@ -21,10 +25,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from diagnose_motion import size_ratio_by_frame
 from evaluate_model import sampler_settings
 from hyvideo.flow import euler_step, sigma_schedule
 from hyvideo.pipeline import HunyuanVideoModel, seeded_noise, to_uint8
-from hyvideo.world.evaluate import evaluate_videos
+from hyvideo.world.evaluate import analyse_clip, evaluate_videos
 from hyvideo.world.heldout import HELDOUT, heldout_records, heldout_spec
 from hyvideo.world.render import render_clip
 
@@ -64,6 +69,7 @@ def main() -> None:
     p.add_argument("--shift", type=float, default=None)
     p.add_argument("--guidance", type=float, default=None)
     p.add_argument("--one-step", action="store_true", help="score the clean estimate of one call at each start")
+    p.add_argument("--sizes", action="store_true", help="also the subject's drawn size against the render's, per start")
     a = p.parse_args()
     torch.set_num_threads(2)
     defaults, steps, shift, guidance = sampler_settings(a)
@@ -73,6 +79,7 @@ def main() -> None:
     records = {r["id"]: r for r in heldout_records()}
     videos: dict[int, list[np.ndarray]] = {f: [] for f in firsts}
     expected = []
+    rendered: list[dict] = []  # per clip the render's analysis, for --sizes
     t0 = time.time()
     for prompt in HELDOUT:
         record = records[prompt.id]
@@ -81,18 +88,31 @@ def main() -> None:
         with torch.no_grad():
             z0 = model.vae.encode(video)[0] * model.cfg.vae.scaling_factor
             cond = model.encode_text([record["prompt"]])
+        render_analysis = analyse_clip(clip) if a.sizes else {}
         for seed in range(a.seeds):
             expected.append(record)
+            rendered.append(render_analysis)
             noise = seeded_noise(tuple(z0.shape[1:]), seed)
             for first in firsts:
                 videos[first].append(finish_from(model, z0, noise, cond, sigmas, first, guidance, a.one_step))
     print(f"{len(HELDOUT)} held-out prompts x {a.seeds} seeds, {steps} steps, shift {shift}, guidance {guidance}, "
           f"{a.weights}{', one step' if a.one_step else ''} ({time.time() - t0:.0f} s)\n")
-    print("| start sigma | steps run | colour | shape | motion | camera |\n|---|---|---|---|---|---|")
+    unsized = [i for i, r in enumerate(expected) if r["motion"] not in ("grows", "shrinks")]
+    sized = [i for i in unsized if not expected[i]["camera"].startswith("zoom")]
+    extra = (f" size drawn / rendered, first → last frame ({len(sized)} clips) | read shrinks (of {len(unsized)}) |"
+             if a.sizes else "")
+    print("| start sigma | steps run | colour | shape | motion | camera |" + extra
+          + "\n|---|---|---|---|---|---|" + ("---|---|" if a.sizes else ""))
     for first in firsts:
-        acc = evaluate_videos(videos[first], expected)["accuracy"]
-        print(f"| {float(sigmas[first]):.3f} | {1 if a.one_step else steps - first} | "
-              + " | ".join(f"{100 * acc[k]:.1f}%" for k in ("colour", "shape", "motion", "camera")) + " |", flush=True)
+        report = evaluate_videos(videos[first], expected)
+        acc = report["accuracy"]
+        row = (f"| {float(sigmas[first]):.3f} | {1 if a.one_step else steps - first} | "
+               + " | ".join(f"{100 * acc[k]:.1f}%" for k in ("colour", "shape", "motion", "camera")) + " |")
+        if a.sizes:
+            ratio = size_ratio_by_frame([analyse_clip(videos[first][i]) for i in sized], [rendered[i] for i in sized])
+            shrinks = sum(report["clips"][i]["predicted"]["motion"] == "shrinks" for i in unsized)
+            row += f" {ratio[0]:.2f} → {ratio[-1]:.2f} | {shrinks} |"
+        print(row, flush=True)
 
 
 if __name__ == "__main__":
