@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from diagnose_motion import size_ratio_by_frame
+from diagnose_motion import SIZE_MOTIONS, size_comparable, size_ratio_by_frame
 from evaluate_model import sampler_settings
 from hyvideo.flow import euler_step, sigma_schedule
 from hyvideo.pipeline import HunyuanVideoModel, seeded_noise, to_uint8
@@ -97,8 +97,8 @@ def main() -> None:
                 videos[first].append(finish_from(model, z0, noise, cond, sigmas, first, guidance, a.one_step))
     print(f"{len(HELDOUT)} held-out prompts x {a.seeds} seeds, {steps} steps, shift {shift}, guidance {guidance}, "
           f"{a.weights}{', one step' if a.one_step else ''} ({time.time() - t0:.0f} s)\n")
-    unsized = [i for i, r in enumerate(expected) if r["motion"] not in ("grows", "shrinks")]
-    sized = [i for i in unsized if not expected[i]["camera"].startswith("zoom")]
+    unsized = [i for i, r in enumerate(expected) if r["motion"] not in SIZE_MOTIONS]
+    sized = [i for i, r in enumerate(expected) if size_comparable(r["motion"], r["camera"])]
     extra = (f" size drawn / rendered, first → last frame ({len(sized)} clips) | read shrinks (of {len(unsized)}) |"
              if a.sizes else "")
     print("| start sigma | steps run | colour | shape | motion | camera |" + extra

@@ -46,6 +46,14 @@ def camera_at_subject(analysis: dict) -> np.ndarray:
     return a + INV_DEPTH_SUBJECT * b
 
 
+SIZE_MOTIONS = ("grows", "shrinks")
+
+
+def size_comparable(motion: str, camera: str) -> bool:
+    """Whether a clip's subject should keep the render's size frame by frame: no size motion and no zoom asked."""
+    return motion not in SIZE_MOTIONS and not camera.startswith("zoom")
+
+
 def screen_size(analysis: dict) -> np.ndarray:
     """[T] the subject's size on screen (sqrt of its area, reference px): the evaluator's size is divided by the zoom."""
     return np.asarray(analysis["size"], dtype=float) * np.asarray(analysis["scale"], dtype=float)
@@ -96,12 +104,12 @@ def main() -> None:
             total[group] += 1
             right[group] += gen["motion"] == want
             right_with_render_camera[group] += swapped == want
-            if want not in ("grows", "shrinks"):
+            if want not in SIZE_MOTIONS:
                 unsized += 1
-                if gen["motion"] in ("grows", "shrinks"):
+                if gen["motion"] in SIZE_MOTIONS:
                     size_misreads[gen["motion"]] += 1
-                if not spec.camera.startswith("zoom"):
-                    sized.append((gen, ren))
+            if size_comparable(want, spec.camera):
+                sized.append((gen, ren))
             if a.clips:
                 sg, sr = travel(np.asarray(gen["track"], dtype=float) / k), travel(np.asarray(ren["track"], dtype=float) / k)
                 cg, cr = camera_at_subject(gen)[-1], camera_at_subject(ren)[-1]

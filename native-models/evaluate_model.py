@@ -107,8 +107,11 @@ def main() -> None:
                    help="also write each generated clip as <id>_s<seed>.npy there, as heldout-frames.ts does (for "
                         "diagnose_motion.py --frames-dir)")
     a = p.parse_args()
-    if a.frames_dir and (a.cfg_scale != 1.0 or a.teacher_from):
-        raise SystemExit("--cfg-scale and --teacher-from apply to the PyTorch reference; frames from elsewhere were sampled already")
+    if a.frames_dir and (a.cfg_scale != 1.0 or a.teacher_from or a.save_frames):
+        raise SystemExit("--cfg-scale, --teacher-from and --save-frames apply to the PyTorch reference; frames from "
+                         "elsewhere were sampled already")
+    if a.save_frames:
+        a.save_frames.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(2)
     defaults, steps, shift, guidance = sampler_settings(a)
     items = load_prompt_records(a.prompts)[: a.limit]
@@ -128,8 +131,7 @@ def main() -> None:
                 video = generate(model, prompt_text(item), frames=defaults["frames"], height=defaults["height"],
                                  width=defaults["width"], steps=steps, shift=shift, guidance=guidance,
                                  cfg_scale=a.cfg_scale, seed=seed).numpy()
-            if a.save_frames and not a.frames_dir:
-                a.save_frames.mkdir(parents=True, exist_ok=True)
+            if a.save_frames:
                 np.save(a.save_frames / f"{item['id']}_s{seed}.npy", video)
             videos.append(video)
             expected.append(item)
