@@ -124,7 +124,8 @@ def preview_matrix(model: HunyuanVideoModel) -> tuple[list[list[float]], list[fl
     return sol[:-1].tolist(), sol[-1].tolist()
 
 
-def export_pack(model: HunyuanVideoModel, out: Path, vectors: Path, pack_id: str, version: str) -> dict:
+def export_pack(model: HunyuanVideoModel, out: Path, vectors: Path, pack_id: str, version: str,
+                with_vae_encoder: bool = True) -> dict:
     if out.exists():
         shutil.rmtree(out)
     (out / "tokenizer_llm").mkdir(parents=True)
@@ -170,11 +171,13 @@ def export_pack(model: HunyuanVideoModel, out: Path, vectors: Path, pack_id: str
                  {"latents": {2: "T", 3: "H", 4: "W"}, "video": {2: "F", 3: "PH", 4: "PW"}})
     errors["vae_decoder"] = check_graph(out / "vae_decoder.onnx", v, (z_b,), ["latents"])
 
-    e = VAEEncoderGraph(model)
-    x_a, x_b = torch.rand(1, 3, 17, 64, 64) * 2 - 1, torch.rand(1, 3, 9, 48, 80) * 2 - 1
-    export_graph(e, (x_a,), out / "vae_encoder.onnx", ["video"], ["latent_mean"],
-                 {"video": {2: "F", 3: "PH", 4: "PW"}, "latent_mean": {2: "T", 3: "H", 4: "W"}})
-    errors["vae_encoder"] = check_graph(out / "vae_encoder.onnx", e, (x_b,), ["video"])
+    # The engine does not run the encoder (text-to-video only); a pack may leave it out to spend its size on the DiT.
+    if with_vae_encoder:
+        e = VAEEncoderGraph(model)
+        x_a, x_b = torch.rand(1, 3, 17, 64, 64) * 2 - 1, torch.rand(1, 3, 9, 48, 80) * 2 - 1
+        export_graph(e, (x_a,), out / "vae_encoder.onnx", ["video"], ["latent_mean"],
+                     {"video": {2: "F", 3: "PH", 4: "PW"}, "latent_mean": {2: "T", 3: "H", 4: "W"}})
+        errors["vae_encoder"] = check_graph(out / "vae_encoder.onnx", e, (x_b,), ["video"])
 
     latent_rgb, bias = preview_matrix(model)
     files = {}
@@ -182,6 +185,8 @@ def export_pack(model: HunyuanVideoModel, out: Path, vectors: Path, pack_id: str
                      ("vae_decoder", "vae_decoder.onnx"), ("vae_encoder", "vae_encoder.onnx"),
                      ("tokenizer_llm", "tokenizer_llm/tokenizer.json"), ("tokenizer_clip", "tokenizer_clip/tokenizer.json")]:
         p = out / rel
+        if key == "vae_encoder" and not with_vae_encoder:
+            continue
         files[key] = {"path": rel, "sha256": sha256(p), "bytes": p.stat().st_size}
     n_params = lambda m: sum(p.numel() for p in m.parameters())
     manifest = {
@@ -293,11 +298,13 @@ def main() -> None:
     p.add_argument("--cfg-scale", type=float, default=DEFAULTS["cfg_scale"], help="default true-CFG scale (1 = off)")
     p.add_argument("--steps", type=int, default=DEFAULTS["steps"])
     p.add_argument("--shift", type=float, default=DEFAULTS["shift"])
+    p.add_argument("--no-vae-encoder", action="store_true",
+                   help="leave the VAE encoder out of the pack (the engine does not use it; saves ~15 MB)")
     a = p.parse_args()
     torch.set_num_threads(2)
     model = HunyuanVideoModel.load(a.model)
     DEFAULTS.update(guidance=a.guidance, cfg_scale=a.cfg_scale, steps=a.steps, shift=a.shift)
-    errors = export_pack(model, a.out, a.vectors, a.id, a.version)
+    errors = export_pack(model, a.out, a.vectors, a.id, a.version, with_vae_encoder=not a.no_vae_encoder)
     total = sum(f.stat().st_size for f in a.out.rglob("*") if f.is_file())
     print(json.dumps({"pack": str(a.out), "bytes": total, "relative_errors": errors}, indent=1))
 

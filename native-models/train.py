@@ -726,13 +726,27 @@ def stage_text(run: Run, model: HunyuanVideoModel, state: dict) -> None:
             run.save(state)
 
 
+def caption_length_order(model: HunyuanVideoModel, prompts: list[str]) -> torch.Tensor:
+    """Indices that sort the batch by caption length in LLM tokens (stable, so ties keep the draw's order)."""
+    lengths = [len(model.tokenizer.llm_ids(p)[0]) for p in prompts]
+    return torch.tensor(sorted(range(len(prompts)), key=lengths.__getitem__), dtype=torch.long)
+
+
 def dit_gradients(model: HunyuanVideoModel, heads: AttributeHeads, latents: torch.Tensor, prompts: list[str],
                   labels: dict[str, torch.Tensor], image: bool, sigma: torch.Tensor, noise: torch.Tensor,
                   guidance: torch.Tensor, weights: torch.Tensor | None, micro_batch: int, freeze_text: bool,
-                  motion_loss: float, bf16: bool = False) -> tuple[float, float]:
+                  motion_loss: float, bf16: bool = False, sort_captions: bool = True) -> tuple[float, float]:
     """Accumulates one DiT step's gradients (flow loss + AUX_WEIGHT x the read-outs' loss, + the temporal term where
     motion_loss > 0) into .grad, micro-batch by micro-batch; returns the batch's flow and read-out losses."""
     counts = labelled_counts(labels)
+    if sort_captions and micro_batch < len(prompts):
+        # Each micro-batch pads its captions to its longest: grouping captions of like length pads ~74 -> ~61 tokens
+        # on average (~7% of a step). A permutation of the batch, so the step's gradient is the same.
+        order = caption_length_order(model, prompts)
+        latents, sigma, noise, guidance = latents[order], sigma[order], noise[order], guidance[order]
+        weights = None if weights is None else weights[order]
+        prompts = [prompts[i] for i in order.tolist()]
+        labels = {k: y[order] for k, y in labels.items()}
     flow_sum = aux_sum = 0.0
     for part in micro_batches(len(prompts), micro_batch):
         share = (part.stop - part.start) / len(prompts)

@@ -238,7 +238,8 @@ def test_init_from_trained_weights_continues_with_their_tokenizers_and_vae(tmp_p
 
 def test_micro_batches_add_up_to_the_whole_batch_step():
     """A DiT step computed in micro-batches (train.py --micro-batch) accumulates the gradient and the losses of the
-    whole batch: captions of different lengths (each micro-batch pads to its own longest), empty captions whose
+    whole batch: captions of different lengths (each micro-batch pads to its own longest; the batch is sorted by
+    caption length first), empty captions whose
     read-out labels are missing, object weights normalised over the whole batch, and a last micro-batch smaller
     than the rest."""
     import random
@@ -249,7 +250,7 @@ def test_micro_batches_add_up_to_the_whole_batch_step():
     from hyvideo.text_supervision import AttributeHeads
     from hyvideo.world.captions import caption_fields
     from hyvideo.world.scene import sample_spec
-    from train import caption_batch, dit_gradients, flow_weights
+    from train import caption_batch, caption_length_order, dit_gradients, flow_weights
 
     torch.manual_seed(0)
     model = HunyuanVideoModel.load(HERE / "weights" / "hyvideo-small").train()
@@ -258,6 +259,10 @@ def test_micro_batches_add_up_to_the_whole_batch_step():
     fields = [caption_fields(sample_spec(world)) for _ in range(5)]
     prompts, labels = caption_batch(fields, random.Random(4), image=False, drop=0.3)
     assert "" in prompts and len({len(p) for p in prompts}) > 2
+    # Longest first, so that the micro-batched step's sort by caption length (to pad less) has work to do.
+    longest_first = sorted(range(5), key=lambda i: -len(prompts[i]))
+    prompts, labels = [prompts[i] for i in longest_first], {k: y[longest_first] for k, y in labels.items()}
+    assert caption_length_order(model, prompts).tolist() != list(range(5))
     latents, noise = torch.randn(5, 16, 5, 8, 8), torch.randn(5, 16, 5, 8, 8)
     sigma, guidance = torch.rand(5), torch.full((5,), 1000.0)
     mask = (torch.rand(5, 1, 5, 8, 8) > 0.8).float()
