@@ -1,9 +1,10 @@
 """Exports a trained model directory (config.json, model.safetensors, vae.safetensors and the two tokenizer files, as
 train.py writes to native-models/weights/hyvideo-small/) to the model pack the TypeScript engine loads
-(docs/PACK_FORMAT.md): five ONNX graphs at opset 17,
+(docs/PACK_FORMAT.md): five ONNX graphs at opset 17 (four with --no-vae-encoder: the engine does not run it),
 the tokenizers, and manifest.json with sizes, defaults, tiling, the latent->RGB preview matrix and sha256 of
 every file. Each graph is checked against PyTorch in onnxruntime (relative error <= 1e-4) on shapes other than
-the traced ones, and the parity test vectors for the TypeScript engine are written to native-models/testvectors/.
+the traced ones, and the parity test vectors for the TypeScript engine are written to native-models/testvectors/
+(for the shipped pack's folder; an export elsewhere writes them beside it, `<out>-testvectors`).
 
 Usage: node build/scripts/python.mjs run native-models/export.py [--model native-models/weights/hyvideo-small]"""
 from __future__ import annotations
@@ -291,7 +292,9 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", type=Path, default=HERE / "weights" / "hyvideo-small")
     p.add_argument("--out", type=Path, default=HERE / "packs" / "hyvideo-small")
-    p.add_argument("--vectors", type=Path, default=HERE / "testvectors")
+    p.add_argument("--vectors", type=Path, default=None,
+                   help="where the parity test vectors go (default: testvectors/ for the shipped pack's folder, "
+                        "else beside --out as <name>-testvectors, so a trial's export leaves the shipped ones alone)")
     p.add_argument("--id", default="hyvideo-small-world")
     p.add_argument("--version", default="0.8.0")
     p.add_argument("--guidance", type=float, default=DEFAULTS["guidance"], help="default embedded guidance of the pack")
@@ -304,7 +307,9 @@ def main() -> None:
     torch.set_num_threads(2)
     model = HunyuanVideoModel.load(a.model)
     DEFAULTS.update(guidance=a.guidance, cfg_scale=a.cfg_scale, steps=a.steps, shift=a.shift)
-    errors = export_pack(model, a.out, a.vectors, a.id, a.version, with_vae_encoder=not a.no_vae_encoder)
+    shipped = a.out.resolve() == (HERE / "packs" / "hyvideo-small").resolve()
+    vectors = a.vectors or (HERE / "testvectors" if shipped else a.out.parent / f"{a.out.name}-testvectors")
+    errors = export_pack(model, a.out, vectors, a.id, a.version, with_vae_encoder=not a.no_vae_encoder)
     total = sum(f.stat().st_size for f in a.out.rglob("*") if f.is_file())
     print(json.dumps({"pack": str(a.out), "bytes": total, "relative_errors": errors}, indent=1))
 
