@@ -741,7 +741,7 @@ def dit_gradients(model: HunyuanVideoModel, heads: AttributeHeads, latents: torc
     counts = labelled_counts(labels)
     if sort_captions and micro_batch < len(prompts):
         # Each micro-batch pads its captions to its longest: grouping captions of like length pads ~74 -> ~61 tokens
-        # on average (0.92-0.95x the gradient time, bench_caption_sort.py). A permutation: the same step.
+        # on average (0.91-0.95x the gradient time, bench_caption_sort.py). A permutation: the same step.
         order = caption_length_order(model, prompts)
         latents, sigma, noise, guidance = latents[order], sigma[order], noise[order], guidance[order]
         weights = None if weights is None else weights[order]
