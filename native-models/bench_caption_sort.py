@@ -20,15 +20,16 @@ from hyvideo.pipeline import HunyuanVideoModel
 from hyvideo.text_supervision import AttributeHeads
 from hyvideo.world.captions import caption_fields
 from hyvideo.world.scene import sample_spec
-from train import IMAGE_EVERY, caption_batch, caption_length_order, dit_gradients, micro_batches
+from train import IMAGE_EVERY, caption_batch, caption_length_order, caption_lengths, dit_gradients, micro_batches
 
 HERE = Path(__file__).resolve().parent
 
 
 def padded_length(model: HunyuanVideoModel, prompts: list[str], micro: int) -> float:
     """Mean LLM length (template included) each caption is padded to in its micro-batch."""
-    lengths = [len(model.tokenizer.llm_ids(p)[0]) for p in prompts]
-    return float(np.mean([max(lengths[part]) for part in micro_batches(len(prompts), micro) for _ in range(part.stop - part.start)]))
+    lengths = caption_lengths(model, prompts)
+    parts = micro_batches(len(prompts), micro)
+    return sum(max(lengths[part]) * (part.stop - part.start) for part in parts) / len(prompts)
 
 
 def main() -> None:

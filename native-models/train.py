@@ -726,9 +726,14 @@ def stage_text(run: Run, model: HunyuanVideoModel, state: dict) -> None:
             run.save(state)
 
 
+def caption_lengths(model: HunyuanVideoModel, prompts: list[str]) -> list[int]:
+    """Each caption's length in LLM tokens, the video template included (what a micro-batch pads to its longest)."""
+    return [len(model.tokenizer.llm_ids(p)[0]) for p in prompts]
+
+
 def caption_length_order(model: HunyuanVideoModel, prompts: list[str]) -> torch.Tensor:
     """Indices that sort the batch by caption length in LLM tokens (stable, so ties keep the draw's order)."""
-    lengths = [len(model.tokenizer.llm_ids(p)[0]) for p in prompts]
+    lengths = caption_lengths(model, prompts)
     return torch.tensor(sorted(range(len(prompts)), key=lengths.__getitem__), dtype=torch.long)
 
 
