@@ -81,6 +81,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--dit-steps", type=int, default=6000)
     p.add_argument("--distill-steps", type=int, default=400)
     p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--dit-batch", type=int, default=None,
+                   help="clips per DiT step (default --batch); the text warm-up and distillation keep --batch. With "
+                        "--dit-steps scaled inversely, the same compute in more, noisier steps")
     p.add_argument("--micro-batch", type=int, default=MICRO_BATCH,
                    help="clips per pass within a DiT or distillation step (the step's gradient is the whole batch's)")
     # 3, below the sampler's 5: training at 5 lost the camera (84 -> 64%) and won no motion (2026-12-05, MODEL_CARD).
@@ -786,18 +789,22 @@ def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
     if ema is not None:
         ema_model.load_state_dict(ema)
     step = state.get("dit_step", 0)
+    batch = a.dit_batch or a.batch
+    if step and state.get("dit_batch", a.batch) != batch:  # a resume must not change the step's size midway
+        raise SystemExit(f"--dit-batch: {run.work} holds a DiT stage of batch {state.get('dit_batch', a.batch)}; "
+                         f"rerun with that batch, or use another --work")
     rng = random.Random(a.seed * 7 + step)
     gen = torch.Generator().manual_seed(a.seed * 11 + step)
-    g1000 = torch.full((a.batch,), 1000.0)  # the teacher sees guidance 1 (= plain conditional), spec §5.5
+    g1000 = torch.full((batch,), 1000.0)  # the teacher sees guidance 1 (= plain conditional), spec §5.5
     masks = object_latent_masks(run) if a.object_weight != 1.0 or a.path_weight != 1.0 else None
     recent: dict[str, list[float]] = {"video": [], "image": [], "aux": []}
     while step < a.dit_steps:
         image = step % IMAGE_EVERY == IMAGE_EVERY - 1
         pool, lat_pool = (caps["images"], lat["images"]) if image else (caps["videos"], lat["videos"])
-        idx = [rng.randrange(len(pool)) for _ in range(a.batch)]
+        idx = [rng.randrange(len(pool)) for _ in range(batch)]
         latents = lat_pool[idx]
         prompts, labels = caption_batch([pool[i] for i in idx], rng, image, drop=0.1)
-        sigma = training_sigmas(a.batch, a.train_shift, gen)
+        sigma = training_sigmas(batch, a.train_shift, gen)
         noise = torch.randn(latents.shape, generator=gen)
         for g in opt.param_groups:
             g["lr"] = lr_at(step, a.dit_steps, peak_lr, warmup=200)
@@ -820,7 +827,7 @@ def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
             recent = {"video": [], "image": [], "aux": []}
         if run.due() or step == a.dit_steps:
             state.update(dit_step=step, dit_opt=opt.state_dict(), ema=ema_model.state_dict(), model=model.state_dict(),
-                         heads=heads.state_dict(), dit_frozen_text=a.freeze_text)
+                         heads=heads.state_dict(), dit_frozen_text=a.freeze_text, dit_batch=batch)
             run.save(state)
 
 

@@ -234,6 +234,12 @@ def test_init_from_trained_weights_continues_with_their_tokenizers_and_vae(tmp_p
     assert not torch.equal(came["dit.img_in.proj.weight"], went["dit.img_in.proj.weight"])
     # Its work folder records the choice: resuming it the other way is refused before anything runs.
     assert "--freeze-text:" in refused_train(frozen / "work", "--init-from", str(trained))
+    # --dit-batch sizes the DiT's steps alone; the work folder records it, and a resume with another is refused.
+    small = tmp_path / "small"
+    out = run_train(small, "--init-from", str(trained), "--freeze-text", "--dit-batch", "2", "--stop-after", "dit")
+    assert "[dit] step 4/4" in out
+    assert torch.load(small / "work" / "checkpoint.pt", weights_only=False)["dit_batch"] == 2
+    assert "--dit-batch: " in refused_train(small / "work", "--init-from", str(trained), "--freeze-text")
 
 
 def test_micro_batches_add_up_to_the_whole_batch_step():
