@@ -790,9 +790,6 @@ def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
         ema_model.load_state_dict(ema)
     step = state.get("dit_step", 0)
     batch = a.dit_batch or a.batch
-    if step and state.get("dit_batch", a.batch) != batch:  # a resume must not change the step's size midway
-        raise SystemExit(f"--dit-batch: {run.work} holds a DiT stage of batch {state.get('dit_batch', a.batch)}; "
-                         f"rerun with that batch, or use another --work")
     rng = random.Random(a.seed * 7 + step)
     gen = torch.Generator().manual_seed(a.seed * 11 + step)
     g1000 = torch.full((batch,), 1000.0)  # the teacher sees guidance 1 (= plain conditional), spec §5.5
@@ -967,6 +964,10 @@ def main() -> None:
     if frozen is not None and frozen != a.freeze_text:
         # Its optimizer holds the DiT's parameters alone, or those of the text encoders too: it cannot switch midway.
         raise SystemExit(f"--freeze-text: {run.work} holds a DiT stage trained with{'' if frozen else 'out'} it; "
+                         "give the same or use a fresh --work")
+    if "dit_step" in state and state.get("dit_batch", a.batch) != (a.dit_batch or a.batch):
+        # A resume must not change the DiT step's size midway (its LR schedule and EMA count steps).
+        raise SystemExit(f"--dit-batch: {run.work} holds a DiT stage of batch {state.get('dit_batch', a.batch)}; "
                          "give the same or use a fresh --work")
     if a.init_from is not None:
         if state and "init_from" not in state:
