@@ -7,10 +7,11 @@ through them, the optimizer on the DiT alone), side by side in the same alternat
 each width is timed with the batch computed in passes of those sizes, the gradients accumulated (train.py
 --micro-batch): the same step, smaller activations. With --attention default,math each is also timed with
 PyTorch's scaled-dot-product attention left to choose its kernel (on CPU the flash kernel) and forced to the math
-one (matrix products and a softmax).
+one (matrix products and a softmax). With --batches 32,16 each is also timed at those batch sizes (a whole step each:
+passes, optimizer), reported per clip too: train.py's --dit-batch.
 
 Usage: node build/scripts/python.mjs run native-models/bench_dit_step.py [--widths 128:4,192:6] [--reps 4]
-       [--frozen-text] [--micro-batches 32,16,8] [--attention default,math] [--bf16]"""
+       [--frozen-text] [--micro-batches 32,16,8] [--attention default,math] [--batches 32,16] [--bf16]"""
 from __future__ import annotations
 
 import argparse
@@ -38,13 +39,15 @@ def main() -> None:
     p.add_argument("--frozen-text", action="store_true", help="also time each width with the text encoders frozen")
     p.add_argument("--micro-batches", default=None, help="comma-separated pass sizes to time each width with")
     p.add_argument("--attention", default="default", help="comma-separated: default (PyTorch picks), math")
+    p.add_argument("--batches", default=None, help="comma-separated batch sizes to time each width at (default --batch)")
     p.add_argument("--bf16", action="store_true", help="under bf16 autocast, as train.py runs where it is faster")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     base = HunyuanVideoModel.load(HERE / "weights" / "hyvideo-small")
     items = json.loads((HERE / "hyvideo" / "world" / "heldout.json").read_text())["prompts"]
-    prompts = [items[i % len(items)]["prompt"] for i in range(a.batch)]
+    batches = [int(b) for b in a.batches.split(",")] if a.batches else [a.batch]
+    prompts = [items[i % len(items)]["prompt"] for i in range(max(batches))]
     runs = {}
     for pair in a.widths.split(","):
         hidden, heads = (int(v) for v in pair.split(":"))
@@ -53,23 +56,25 @@ def main() -> None:
         for frozen in (False, True) if a.frozen_text else (False,):
             for micro in micros:
                 for attention in a.attention.split(","):
-                    model = HunyuanVideoModel(cfg, base.tokenizer).train()
-                    params = model.dit.parameters() if frozen else model.parameters()
-                    label = (f"DiT hidden {hidden}" + (", text frozen" if frozen else "")
-                             + (f", passes of {micro}" if a.micro_batches else "")
-                             + (f", {attention} attention" if "," in a.attention else ""))
-                    runs[label] = (model, frozen, micro, attention, torch.optim.AdamW(params, lr=1e-4), [])
-    latents = torch.randn(a.batch, 16, 5, 8, 8)
-    noise, sigma = torch.randn_like(latents), torch.rand(a.batch)
+                    for batch in batches:
+                        model = HunyuanVideoModel(cfg, base.tokenizer).train()
+                        params = model.dit.parameters() if frozen else model.parameters()
+                        label = (f"DiT hidden {hidden}" + (", text frozen" if frozen else "")
+                                 + (f", passes of {micro}" if a.micro_batches else "")
+                                 + (f", {attention} attention" if "," in a.attention else ""))
+                        runs[label + f", batch {batch}"] = (model, frozen, micro, attention,
+                                                            torch.optim.AdamW(params, lr=1e-4), [], batch)
+    latents = torch.randn(max(batches), 16, 5, 8, 8)
+    noise, sigma = torch.randn_like(latents), torch.rand(max(batches))
     for rep in range(a.reps + 1):
-        for model, frozen, micro, attention, opt, times in runs.values():
+        for model, frozen, micro, attention, opt, times, batch in runs.values():
             kernel = sdpa_kernel(SDPBackend.MATH) if attention == "math" else contextlib.nullcontext()
             with kernel:
                 t0 = time.perf_counter()
                 opt.zero_grad()
-                for start in range(0, a.batch, micro):
-                    part = slice(start, min(start + micro, a.batch))
-                    share = (part.stop - part.start) / a.batch
+                for start in range(0, batch, micro):
+                    part = slice(start, min(start + micro, batch))
+                    share = (part.stop - part.start) / batch
                     with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.bf16):
                         with torch.set_grad_enabled(not frozen):
                             text, mask, pooled = model.encode_text(prompts[part], False)
@@ -82,12 +87,13 @@ def main() -> None:
                 if rep:
                     times.append(time.perf_counter() - t0)
     first = None
-    for label, (model, _, _, _, _, times) in runs.items():
+    for label, (model, _, _, _, _, times, batch) in runs.items():
         mean = sum(times) / len(times)
-        first = first or mean
+        per_clip = mean / batch
+        first = first or per_clip
         params = sum(p.numel() for p in model.dit.parameters()) / 1e6
-        print(f"{label}: {params:.2f} M parameters, {mean:.2f} s per step ({mean / first:.2f}x), "
-              f"batch {a.batch}, {a.threads} threads{', bf16 autocast' if a.bf16 else ''}, mean of {a.reps}")
+        print(f"{label}: {params:.2f} M parameters, {mean:.2f} s per step, {1e3 * per_clip:.1f} ms per clip "
+              f"({per_clip / first:.2f}x), {a.threads} threads{', bf16 autocast' if a.bf16 else ''}, mean of {a.reps}")
 
 
 if __name__ == "__main__":
