@@ -26,6 +26,13 @@ def prompt_text(item: dict) -> str:
     return item["prompt"]
 
 
+def recorded_settings(frames_dir: Path) -> dict:
+    """What heldout-frames.ts recorded beside its frames (settings.json): the pack and the sampler settings the engine
+    used, maybe another pack's defaults than --pack's; {} for a folder written before it recorded them."""
+    path = frames_dir / "settings.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
 def sampler_settings(a: argparse.Namespace) -> tuple[dict, int, float, float]:
     """The pack manifest's defaults, and the steps, shift and guidance to sample with (flags override defaults)."""
     defaults = json.loads((a.pack / "manifest.json").read_text())["defaults"]
@@ -107,13 +114,17 @@ def main() -> None:
                    help="also write each generated clip as <id>_s<seed>.npy there, as heldout-frames.ts does (for "
                         "diagnose_motion.py --frames-dir)")
     a = p.parse_args()
-    if a.frames_dir and (a.cfg_scale != 1.0 or a.teacher_from or a.save_frames):
-        raise SystemExit("--cfg-scale, --teacher-from and --save-frames apply to the PyTorch reference; frames from "
-                         "elsewhere were sampled already")
+    if a.frames_dir and (a.cfg_scale != 1.0 or a.teacher_from or a.save_frames or a.steps or a.shift is not None
+                         or a.guidance is not None):
+        raise SystemExit("--cfg-scale, --teacher-from, --save-frames, --steps, --shift and --guidance apply to the "
+                         "PyTorch reference; frames from elsewhere were sampled already (their settings.json says how)")
     if a.save_frames:
         a.save_frames.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(2)
     defaults, steps, shift, guidance = sampler_settings(a)
+    recorded = recorded_settings(a.frames_dir) if a.frames_dir else {}
+    if a.frames_dir:  # the settings the frames were sampled with, not --pack's defaults (None where unrecorded)
+        steps, shift, guidance = recorded.get("steps"), recorded.get("shift"), recorded.get("guidance")
     items = load_prompt_records(a.prompts)[: a.limit]
     model = None if a.frames_dir else HunyuanVideoModel.load(a.model)
     if model is not None and a.teacher_from:
@@ -142,7 +153,9 @@ def main() -> None:
     report["motion_breakdown"] = motion_breakdown(report["clips"])
     report["far_gain_by_background"] = far_gain_by_background(
         report["clips"], reference, [item["background"] for item in items for _ in range(a.seeds)])
-    report["settings"] = {"steps": steps, "shift": shift, "guidance": guidance, "cfg_scale": a.cfg_scale,
+    report["settings"] = {"steps": steps, "shift": shift, "guidance": guidance,
+                          "cfg_scale": recorded.get("cfgScale") if a.frames_dir else a.cfg_scale,
+                          **({"pack": recorded.get("pack")} if a.frames_dir else {}),
                           "dit": f"teacher of {a.teacher_from}" if a.teacher_from else "model",
                           "seeds": a.seeds, "prompts": len(items),
                           "backend": "frames-dir" if a.frames_dir else "pytorch-reference", "seconds": round(time.time() - t0, 1)}

@@ -171,3 +171,39 @@ def test_size_by_frame_reads_a_subject_drawn_large_then_small():
     assert ratio.shape == (17,)
     assert ratio[0] > 1.25 and ratio[-1] < 0.8 and ratio[8] == pytest.approx(1.0, abs=0.1)
     assert np.all(np.diff(ratio) < 0.02)  # large first, small last
+
+
+def test_evaluate_model_reports_the_settings_recorded_beside_the_frames(tmp_path):
+    """evaluate_model.py --frames-dir scores frames sampled elsewhere (heldout-frames.ts): its report must carry the
+    settings those frames were sampled with (their settings.json), not --pack's defaults, and refuse sampler flags."""
+    import json
+    import subprocess
+
+    from hyvideo.world.heldout import HELDOUT_JSON, heldout_spec, load_prompt_records, prompt_of
+
+    here = Path(__file__).resolve().parents[1]
+    item = load_prompt_records(HELDOUT_JSON)[0]
+    frames = tmp_path / "frames"
+    frames.mkdir()
+    np.save(frames / f"{item['id']}_s0.npy", render_clip(heldout_spec(prompt_of(item), 0)))  # the world's own render
+    pack = {"id": "some-pack", "version": "9.9.9", "sha256": "ab"}
+    (frames / "settings.json").write_text(json.dumps({"steps": 12, "shift": 7.0, "guidance": 2.5, "cfgScale": 1,
+                                                      "pack": pack, "seeds": 1}))
+
+    def evaluate(*extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, str(here / "evaluate_model.py"), "--frames-dir", str(frames), "--seeds", "1",
+                               "--limit", "1", "--out", str(tmp_path / "eval"), *extra],
+                              cwd=here, capture_output=True, text=True, timeout=300)
+
+    done = evaluate()
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads((tmp_path / "eval" / "report.json").read_text())
+    assert report["settings"]["guidance"] == 2.5 and report["settings"]["steps"] == 12
+    assert report["settings"]["shift"] == 7.0 and report["settings"]["pack"] == pack
+    assert report["accuracy"]["colour"] == 1.0  # a render scores right
+    assert "guidance 2.5" in (tmp_path / "eval" / "report.md").read_text()
+    refused = evaluate("--guidance", "4")
+    assert refused.returncode != 0 and "settings.json says how" in refused.stderr
+    (frames / "settings.json").unlink()  # a folder from before frames recorded their settings: unknown, not guessed
+    assert evaluate().returncode == 0
+    assert json.loads((tmp_path / "eval" / "report.json").read_text())["settings"]["guidance"] is None

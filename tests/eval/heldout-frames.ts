@@ -1,5 +1,6 @@
 // Generates the held-out evaluation prompts through the TypeScript engine (the product's own path) and writes each
-// clip's frames as .npy (uint8 [T, H, W, 3]) for native-models/evaluate_model.py --frames-dir.
+// clip's frames as .npy (uint8 [T, H, W, 3]) for native-models/evaluate_model.py --frames-dir, and settings.json: the
+// pack and sampler settings the engine used (the pack's defaults unless overridden), which the evaluator reports.
 // Usage: npx tsx tests/eval/heldout-frames.ts [--seeds 4] [--out native-models/eval/frames] [--steps N --shift S --guidance G]
 //        [--packs DIR] (a folder of packs other than native-models/packs: a candidate pack, scored before it ships)
 //        [--prompts FILE] (a prompts file of heldout.json's form, e.g. native-models/seen_twins.py's)
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
   mkdirSync(values.out, { recursive: true });
   const engine = createEngine({ packDirs: [values.packs], provider: 'cpu' });
   const started = performance.now();
+  const used = new Set<string>();
   try {
     for (const item of prompts) {
       for (let seed = 0; seed < Number(values.seeds); seed++) {
@@ -57,11 +59,16 @@ async function main(): Promise<void> {
         }, { onEvent: () => undefined });
         const shape = [result.frameCount, result.height, result.width, 3];
         writeFileSync(path.join(values.out, `${item.id}_s${seed}.npy`), npyBytes(result.frames, shape));
+        const { steps, shift, guidance, cfgScale, pack } = result.record;
+        used.add(JSON.stringify({ steps, shift, guidance, cfgScale, pack, seeds: Number(values.seeds) }));
       }
     }
   } finally {
     await engine.dispose();
   }
+  // One set of settings for every clip (one pack, one request shape); more would mean a bug worth seeing.
+  if (used.size !== 1) throw new Error(`expected one set of sampler settings, got ${used.size}`);
+  writeFileSync(path.join(values.out, 'settings.json'), JSON.stringify(JSON.parse([...used][0]!), null, 1) + '\n');
   console.log(`${prompts.length * Number(values.seeds)} clips in ${((performance.now() - started) / 1000).toFixed(1)} s -> ${values.out}`);
 }
 
