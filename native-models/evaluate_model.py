@@ -122,8 +122,9 @@ def main() -> None:
         a.save_frames.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(2)
     defaults, steps, shift, guidance = sampler_settings(a)
-    recorded = recorded_settings(a.frames_dir) if a.frames_dir else {}
+    recorded: dict = {}
     if a.frames_dir:  # the settings the frames were sampled with, not --pack's defaults (None where unrecorded)
+        recorded = recorded_settings(a.frames_dir)
         steps, shift, guidance = recorded.get("steps"), recorded.get("shift"), recorded.get("guidance")
     items = load_prompt_records(a.prompts)[: a.limit]
     model = None if a.frames_dir else HunyuanVideoModel.load(a.model)
