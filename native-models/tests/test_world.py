@@ -22,7 +22,7 @@ from hyvideo.world.captions import (  # noqa: E402
 )
 from hyvideo.world.dataset import dataset_specs, make_dataset, split_videos_images  # noqa: E402
 from hyvideo.world.heldout import (HELDOUT, HELDOUT_JSON, heldout_records, heldout_spec, is_heldout,  # noqa: E402
-                                   load_prompt_records, prompt_of, seen_twins, write_heldout_json)
+                                   load_prompt_records, prompt_of, seen_twins, unseen_twins, write_heldout_json)
 from hyvideo.world.render import render_clip  # noqa: E402
 from hyvideo.world.scene import (  # noqa: E402
     COLOURS,
@@ -344,6 +344,21 @@ def test_seen_twins_keep_motion_camera_and_background_and_were_trained_on(tmp_pa
     # A training set without any clip of a prompt's motion under its camera has no twin for it.
     with pytest.raises(ValueError, match="no video"):
         seen_twins([s for s in training if combo(s)[2:] != (p.motion, p.camera)])
+    # The validation twins: a (colour, shape) that training never showed under the prompt's motion and camera, no
+    # held-out combination either, the same draws for the same seed.
+    unseen = unseen_twins(training)
+    assert len(unseen) == len(HELDOUT) and unseen == unseen_twins(training)
+    for p, v in zip(HELDOUT, unseen):
+        assert (v.id, v.motion, v.camera, v.background) == ("v" + p.id[1:], p.motion, p.camera, p.background)
+        assert (v.colour, v.shape, v.motion, v.camera) not in seen and not is_heldout(heldout_spec(v, 0))
+    assert len({(v.colour, v.shape) for v in unseen}) > 10  # drawn at random, not one pair for every prompt
+    # A training set that showed every (colour, shape) under a prompt's motion and camera has no validation twin.
+    first = HELDOUT[0]
+    shown = [dataclasses.replace(training[0], camera=first.camera, objects=(
+        dataclasses.replace(training[0].main, colour=q.colour, shape=r.shape, motion=first.motion),))
+        for q in HELDOUT for r in HELDOUT]
+    with pytest.raises(ValueError, match="showed every"):
+        unseen_twins(shown, HELDOUT[:1])
     (tmp_path / "empty.json").write_text('{"prompts": []}')
     with pytest.raises(ValueError, match="no prompts"):
         load_prompt_records(tmp_path / "empty.json")

@@ -145,3 +145,24 @@ def seen_twins(training: Sequence[ClipSpec], prompts: Sequence[HeldoutPrompt] = 
         _, colour, shape = seen[0]
         twins.append(HeldoutPrompt("t" + p.id.lstrip("h"), colour, shape, p.motion, p.camera, p.background))
     return tuple(twins)
+
+
+def unseen_twins(training: Sequence[ClipSpec], prompts: Sequence[HeldoutPrompt] = HELDOUT,
+                 seed: int = 0) -> tuple[HeldoutPrompt, ...]:
+    """Per held-out prompt, a validation twin: the same motion, camera and background with a (colour, shape) of the
+    held-out list's that the training videos' main objects never had under that motion and camera, and that is no
+    held-out combination either, drawn at random (seeded) among those. Like the held-out prompts they ask for a
+    composition training never showed, but they are not the test set, so a setting such as the pack's guidance can be
+    chosen on them without looking at the held-out figures. Ids h01.. become v01.."""
+    seen = {combo(s) for s in training if s.camera is not None}
+    colours, shapes = sorted({p.colour for p in prompts}), sorted({p.shape for p in prompts})
+    rng = np.random.default_rng(seed)
+    twins = []
+    for p in prompts:
+        options = [(c, sh) for c in colours for sh in shapes
+                   if (c, sh, p.motion, p.camera) not in seen and (c, sh, p.motion, p.camera) not in _COMBOS]
+        if not options:
+            raise ValueError(f"{p.id}: training showed every (colour, shape) {p.motion} under {p.camera}")
+        colour, shape = options[int(rng.integers(len(options)))]
+        twins.append(HeldoutPrompt("v" + p.id.lstrip("h"), colour, shape, p.motion, p.camera, p.background))
+    return tuple(twins)
