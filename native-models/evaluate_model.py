@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from hyvideo.pipeline import HunyuanVideoModel, generate
+from hyvideo.pipeline import HunyuanVideoModel, generate, to_uint8
 from hyvideo.world.evaluate import camera_gain, contact_sheet, evaluate_videos, far_gain_by_background, motion_breakdown
 from hyvideo.world.heldout import HELDOUT_JSON, heldout_spec, load_prompt_records, prompt_of
 from hyvideo.world.render import render_clip
@@ -40,6 +40,13 @@ def sampler_settings(a: argparse.Namespace) -> tuple[dict, int, float, float]:
     shift = a.shift if a.shift is not None else defaults["shift"]
     guidance = a.guidance if a.guidance is not None else defaults["guidance"]
     return defaults, steps, shift, guidance
+
+
+@torch.no_grad()
+def vae_roundtrip(model: HunyuanVideoModel, clip: np.ndarray) -> np.ndarray:
+    """A rendered clip [T, H, W, 3] uint8 through the VAE: encoded, decoded from the posterior mean (fp32)."""
+    x = torch.from_numpy(clip[None]).permute(0, 4, 1, 2, 3).float() / 127.5 - 1.0
+    return to_uint8(model.vae.decode(model.vae.encode(x)[0])[0]).numpy()
 
 
 def reference_clips(items: list[dict], seeds: int) -> list[dict]:
@@ -106,6 +113,9 @@ def main() -> None:
                    help="a training checkpoint.pt that has reached the distillation: score its undistilled teacher (the "
                         "DiT's EMA) in place of --model's DiT, with --guidance 1 --cfg-scale 4; the text encoders and VAE "
                         "stay --model's, which are the teacher's own")
+    p.add_argument("--vae-roundtrip", action="store_true",
+                   help="score --model's VAE alone: each prompt's render (per seed) encoded, decoded from the posterior "
+                        "mean as the gate does, in place of a generation; what no DiT on its latents can get back")
     p.add_argument("--limit", type=int, default=None, help="only the first N prompts (quick checks)")
     p.add_argument("--prompts", type=Path, default=HELDOUT_JSON,
                    help="a prompts file of heldout.json's form (default: the held-out prompts), e.g. seen_twins.py's")
@@ -118,6 +128,8 @@ def main() -> None:
                          or a.guidance is not None):
         raise SystemExit("--cfg-scale, --teacher-from, --save-frames, --steps, --shift and --guidance apply to the "
                          "PyTorch reference; frames from elsewhere were sampled already (their settings.json says how)")
+    if a.vae_roundtrip and (a.frames_dir or a.teacher_from or a.cfg_scale != 1.0):
+        raise SystemExit("--vae-roundtrip scores --model's VAE on the renders: no --frames-dir, --teacher-from or --cfg-scale")
     if a.save_frames:
         a.save_frames.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(2)
@@ -126,6 +138,8 @@ def main() -> None:
     if a.frames_dir:  # the settings the frames were sampled with, not --pack's defaults (None where unrecorded)
         recorded = recorded_settings(a.frames_dir)
         steps, shift, guidance = recorded.get("steps"), recorded.get("shift"), recorded.get("guidance")
+    if a.vae_roundtrip:  # nothing is sampled
+        steps = shift = guidance = None
     items = load_prompt_records(a.prompts)[: a.limit]
     model = None if a.frames_dir else HunyuanVideoModel.load(a.model)
     if model is not None and a.teacher_from:
@@ -139,6 +153,8 @@ def main() -> None:
         for seed in range(a.seeds):
             if a.frames_dir:
                 video = np.load(a.frames_dir / f"{item['id']}_s{seed}.npy")
+            elif a.vae_roundtrip:
+                video = vae_roundtrip(model, render_clip(heldout_spec(prompt_of(item), seed)))
             else:
                 video = generate(model, prompt_text(item), frames=defaults["frames"], height=defaults["height"],
                                  width=defaults["width"], steps=steps, shift=shift, guidance=guidance,
@@ -159,7 +175,7 @@ def main() -> None:
                           **({"pack": recorded.get("pack")} if a.frames_dir else {}),
                           "dit": f"teacher of {a.teacher_from}" if a.teacher_from else "model",
                           "seeds": a.seeds, "prompts": len(items),
-                          "backend": "frames-dir" if a.frames_dir else "pytorch-reference", "seconds": round(time.time() - t0, 1)}
+                          "backend": "frames-dir" if a.frames_dir else "vae-roundtrip" if a.vae_roundtrip else "pytorch-reference", "seconds": round(time.time() - t0, 1)}
     a.out.mkdir(parents=True, exist_ok=True)
     (a.out / "report.json").write_text(json.dumps(report, indent=1, default=lambda o: o.tolist() if hasattr(o, "tolist") else str(o)))
     sheet_idx = [i for i in range(len(videos)) if i // a.seeds < 8][: 8 * a.seeds]
