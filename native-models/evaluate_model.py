@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from hyvideo.pipeline import HunyuanVideoModel, generate, to_uint8
-from hyvideo.world.evaluate import camera_gain, contact_sheet, evaluate_videos, far_gain_by_background, motion_breakdown
+from hyvideo.world.evaluate import camera_gain, contact_sheet, degrade, evaluate_videos, far_gain_by_background, motion_breakdown
 from hyvideo.world.heldout import HELDOUT_JSON, heldout_spec, load_prompt_records, prompt_of
 from hyvideo.world.render import render_clip
 
@@ -116,6 +116,9 @@ def main() -> None:
     p.add_argument("--vae-roundtrip", action="store_true",
                    help="score --model's VAE alone: each prompt's render (per seed) encoded, decoded from the posterior "
                         "mean as the gate does, in place of a generation; what no DiT on its latents can get back")
+    p.add_argument("--blurred-renders", type=float, default=None, metavar="SIGMA",
+                   help="the control for --vae-roundtrip: each render blurred (Gaussian, SIGMA px) and noised as the "
+                        "evaluator's robustness tests do, in place of a generation; what the evaluator reads through blur")
     p.add_argument("--limit", type=int, default=None, help="only the first N prompts (quick checks)")
     p.add_argument("--prompts", type=Path, default=HELDOUT_JSON,
                    help="a prompts file of heldout.json's form (default: the held-out prompts), e.g. seen_twins.py's")
@@ -128,8 +131,10 @@ def main() -> None:
                          or a.guidance is not None):
         raise SystemExit("--cfg-scale, --teacher-from, --save-frames, --steps, --shift and --guidance apply to the "
                          "PyTorch reference; frames from elsewhere were sampled already (their settings.json says how)")
-    if a.vae_roundtrip and (a.frames_dir or a.teacher_from or a.cfg_scale != 1.0):
-        raise SystemExit("--vae-roundtrip scores --model's VAE on the renders: no --frames-dir, --teacher-from or --cfg-scale")
+    renders = "--vae-roundtrip" if a.vae_roundtrip else "--blurred-renders" if a.blurred_renders is not None else None
+    if renders and (a.frames_dir or a.teacher_from or a.cfg_scale != 1.0 or (a.vae_roundtrip and a.blurred_renders is not None)):
+        raise SystemExit(f"{renders} scores altered renders: no --frames-dir, --teacher-from, --cfg-scale or the other "
+                         "of --vae-roundtrip / --blurred-renders")
     if a.save_frames:
         a.save_frames.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(2)
@@ -138,10 +143,10 @@ def main() -> None:
     if a.frames_dir:  # the settings the frames were sampled with, not --pack's defaults (None where unrecorded)
         recorded = recorded_settings(a.frames_dir)
         steps, shift, guidance = recorded.get("steps"), recorded.get("shift"), recorded.get("guidance")
-    if a.vae_roundtrip:  # nothing is sampled
+    if renders:  # nothing is sampled
         steps = shift = guidance = None
     items = load_prompt_records(a.prompts)[: a.limit]
-    model = None if a.frames_dir else HunyuanVideoModel.load(a.model)
+    model = None if a.frames_dir or a.blurred_renders is not None else HunyuanVideoModel.load(a.model)
     if model is not None and a.teacher_from:
         state = torch.load(a.teacher_from, map_location="cpu", weights_only=False)
         if "teacher" not in state:
@@ -155,6 +160,8 @@ def main() -> None:
                 video = np.load(a.frames_dir / f"{item['id']}_s{seed}.npy")
             elif a.vae_roundtrip:
                 video = vae_roundtrip(model, render_clip(heldout_spec(prompt_of(item), seed)))
+            elif a.blurred_renders is not None:
+                video = degrade(render_clip(heldout_spec(prompt_of(item), seed)), sigma=a.blurred_renders, seed=seed)
             else:
                 video = generate(model, prompt_text(item), frames=defaults["frames"], height=defaults["height"],
                                  width=defaults["width"], steps=steps, shift=shift, guidance=guidance,
@@ -170,12 +177,14 @@ def main() -> None:
     report["motion_breakdown"] = motion_breakdown(report["clips"])
     report["far_gain_by_background"] = far_gain_by_background(
         report["clips"], reference, [item["background"] for item in items for _ in range(a.seeds)])
+    backend = ("frames-dir" if a.frames_dir else "vae-roundtrip" if a.vae_roundtrip
+               else f"blurred-renders {a.blurred_renders}" if a.blurred_renders is not None else "pytorch-reference")
     report["settings"] = {"steps": steps, "shift": shift, "guidance": guidance,
                           "cfg_scale": recorded.get("cfgScale") if a.frames_dir else a.cfg_scale,
                           **({"pack": recorded.get("pack")} if a.frames_dir else {}),
                           "dit": f"teacher of {a.teacher_from}" if a.teacher_from else "model",
                           "seeds": a.seeds, "prompts": len(items),
-                          "backend": "frames-dir" if a.frames_dir else "vae-roundtrip" if a.vae_roundtrip else "pytorch-reference", "seconds": round(time.time() - t0, 1)}
+                          "backend": backend, "seconds": round(time.time() - t0, 1)}
     a.out.mkdir(parents=True, exist_ok=True)
     (a.out / "report.json").write_text(json.dumps(report, indent=1, default=lambda o: o.tolist() if hasattr(o, "tolist") else str(o)))
     sheet_idx = [i for i in range(len(videos)) if i // a.seeds < 8][: 8 * a.seeds]

@@ -234,3 +234,12 @@ def test_evaluate_model_scores_the_vae_alone_on_the_renders(tmp_path):
     assert report["accuracy"]["colour"] == 1.0
     refused = subprocess.run([*run, "--frames-dir", str(saved)], cwd=here, capture_output=True, text=True, timeout=300)
     assert refused.returncode != 0 and "--vae-roundtrip" in refused.stderr
+    blurred = subprocess.run([*run[:2], "--blurred-renders", "1", *run[3:], "--save-frames", str(tmp_path / "blurred")],
+                             cwd=here, capture_output=True, text=True, timeout=300)
+    assert blurred.returncode == 0, blurred.stderr[-2000:]
+    report = json.loads((tmp_path / "eval" / "report.json").read_text())
+    assert report["settings"]["backend"] == "blurred-renders 1.0" and report["accuracy"]["motion"] == 1.0
+    diff = np.load(tmp_path / "blurred" / f"{item['id']}_s0.npy").astype(np.float64) - render
+    assert 0 < np.abs(diff).mean() < 20  # altered, not replaced
+    both = subprocess.run([*run, "--blurred-renders", "1"], cwd=here, capture_output=True, text=True, timeout=300)
+    assert both.returncode != 0 and "--blurred-renders" in both.stderr
