@@ -132,9 +132,10 @@ def main() -> None:
         raise SystemExit("--cfg-scale, --teacher-from, --save-frames, --steps, --shift and --guidance apply to the "
                          "PyTorch reference; frames from elsewhere were sampled already (their settings.json says how)")
     renders = "--vae-roundtrip" if a.vae_roundtrip else "--blurred-renders" if a.blurred_renders is not None else None
-    if renders and (a.frames_dir or a.teacher_from or a.cfg_scale != 1.0 or (a.vae_roundtrip and a.blurred_renders is not None)):
-        raise SystemExit(f"{renders} scores altered renders: no --frames-dir, --teacher-from, --cfg-scale or the other "
-                         "of --vae-roundtrip / --blurred-renders")
+    if renders and (a.frames_dir or a.teacher_from or a.cfg_scale != 1.0 or a.steps or a.shift is not None
+                    or a.guidance is not None or (a.vae_roundtrip and a.blurred_renders is not None)):
+        raise SystemExit(f"{renders} scores altered renders, nothing is sampled: no --frames-dir, --teacher-from or "
+                         "sampler flags, nor the other of --vae-roundtrip / --blurred-renders")
     if a.save_frames:
         a.save_frames.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(2)
@@ -182,7 +183,7 @@ def main() -> None:
     report["settings"] = {"steps": steps, "shift": shift, "guidance": guidance,
                           "cfg_scale": recorded.get("cfgScale") if a.frames_dir else a.cfg_scale,
                           **({"pack": recorded.get("pack")} if a.frames_dir else {}),
-                          "dit": f"teacher of {a.teacher_from}" if a.teacher_from else "model",
+                          "dit": None if renders else f"teacher of {a.teacher_from}" if a.teacher_from else "model",
                           "seeds": a.seeds, "prompts": len(items),
                           "backend": backend, "seconds": round(time.time() - t0, 1)}
     a.out.mkdir(parents=True, exist_ok=True)
