@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from hyvideo.pipeline import HunyuanVideoModel, generate, to_uint8
+from hyvideo.pipeline import HunyuanVideoModel, generate, to_uint8, to_video_tensor
 from hyvideo.world.evaluate import camera_gain, contact_sheet, degrade, evaluate_videos, far_gain_by_background, motion_breakdown
 from hyvideo.world.heldout import HELDOUT_JSON, heldout_spec, load_prompt_records, prompt_of
 from hyvideo.world.render import render_clip
@@ -45,8 +45,7 @@ def sampler_settings(a: argparse.Namespace) -> tuple[dict, int, float, float]:
 @torch.no_grad()
 def vae_roundtrip(model: HunyuanVideoModel, clip: np.ndarray) -> np.ndarray:
     """A rendered clip [T, H, W, 3] uint8 through the VAE: encoded, decoded from the posterior mean (fp32)."""
-    x = torch.from_numpy(clip[None]).permute(0, 4, 1, 2, 3).float() / 127.5 - 1.0
-    return to_uint8(model.vae.decode(model.vae.encode(x)[0])[0]).numpy()
+    return to_uint8(model.vae.decode(model.vae.encode(to_video_tensor(clip[None]))[0])[0]).numpy()
 
 
 def reference_clips(items: list[dict], seeds: int) -> list[dict]:

@@ -21,7 +21,7 @@ import onnxruntime as ort
 import torch
 from safetensors.torch import save_file
 
-from hyvideo.pipeline import GenerationTrace, HunyuanVideoModel, generate, latent_shape, seeded_noise
+from hyvideo.pipeline import GenerationTrace, HunyuanVideoModel, generate, latent_shape, seeded_noise, to_video_tensor
 from hyvideo.templates import IMAGE_TEMPLATE, VIDEO_TEMPLATE
 
 HERE = Path(__file__).resolve().parent
@@ -113,7 +113,7 @@ def preview_matrix(model: HunyuanVideoModel) -> tuple[list[list[float]], list[fl
     """Least-squares latent(16) -> RGB fit over synthetic clips: a cheap live preview each step (ComfyUI's latent2rgb)."""
     from hyvideo.world.dataset import make_dataset
     videos, _ = make_dataset(24, 99, 17, 64, 64, image_fraction=0.0, exclude=None)
-    x = torch.from_numpy(videos).permute(0, 4, 1, 2, 3).float() / 127.5 - 1
+    x = to_video_tensor(videos)
     z = model.vae.encode(x)[0] * model.cfg.vae.scaling_factor  # [B,16,5,8,8]
     # Target: the mean colour of the pixels each latent covers (frame 0 -> latent 0; later latents 4 frames each).
     rgb = torch.nn.functional.avg_pool3d(x[:, :, 1:], kernel_size=(4, 8, 8))  # [B,3,4,8,8]

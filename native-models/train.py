@@ -46,7 +46,7 @@ from torch.nn.attention import SDPBackend, sdpa_kernel
 from hyvideo.config import ModelConfig, small_config
 from hyvideo.cpu_isa import ensure_usable_bf16_isa
 from hyvideo.flow import noisy_input, training_sigmas
-from hyvideo.pipeline import HunyuanVideoModel, latent_shape, to_uint8
+from hyvideo.pipeline import HunyuanVideoModel, latent_shape, to_uint8, to_video_tensor
 from hyvideo.precision import choose_bf16, cpu_has_bf16_flags
 from hyvideo.prompt import PromptTokenizer
 from hyvideo.text_supervision import AttributeHeads, attribute_labels, label_batch, labelled_counts
@@ -327,11 +327,6 @@ def model_config(tok: PromptTokenizer, dit_width: tuple[int, int] | list[int] | 
         return cfg
     hidden, heads = dit_width
     return dataclasses.replace(cfg, dit=dataclasses.replace(cfg.dit, hidden_size=hidden, heads_num=heads))
-
-
-def to_video_tensor(batch_uint8: np.ndarray) -> torch.Tensor:
-    """[B, T, H, W, 3] uint8 -> [B, 3, T, H, W] in [-1, 1]."""
-    return torch.from_numpy(batch_uint8).permute(0, 4, 1, 2, 3).float() / 127.5 - 1.0
 
 
 # ---------------------------------------------------------------- stage 1: VAE

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
 from tokenizers import Tokenizer
@@ -120,6 +121,11 @@ def generate(model: HunyuanVideoModel, prompt: str, *, frames: int, height: int,
         trace.latents = x.clone()
     video = model.vae.decode(x / model.cfg.vae.scaling_factor)
     return to_uint8(video[0])
+
+
+def to_video_tensor(batch_uint8: np.ndarray) -> torch.Tensor:
+    """[B, T, H, W, 3] uint8 -> [B, 3, T, H, W] in [-1, 1]: what the VAE encodes (to_uint8's inverse, up to rounding)."""
+    return torch.from_numpy(batch_uint8).permute(0, 4, 1, 2, 3).float() / 127.5 - 1.0
 
 
 def to_uint8(video: torch.Tensor) -> torch.Tensor:
