@@ -318,3 +318,73 @@ def test_a_vae_step_in_passes_is_the_whole_batch_step():
         assert all(abs(a - b) <= 1e-5 * abs(b) for a, b in zip(losses, whole_losses))
         assert len(parts) == len(whole)
         assert max(float((g - h).abs().max()) for g, h in zip(whole, parts)) < 1e-4 * scale
+
+
+def test_ledge_row_weights_mark_the_ledge_rows_of_a_crop():
+    """Phase B's ledge weights: none for crops above the ledge or at weight 1, `weight` from frame row
+    LEDGE_FIRST_ROW down in a crop that reaches it, in the crop's own row numbers."""
+    from train import LEDGE_FIRST_ROW, ledge_row_weights
+
+    assert ledge_row_weights(0, 32, 4.0) is None  # rows 0-31: above the ledge
+    assert ledge_row_weights(32, 32, 1.0) is None  # the plain loss
+    rows = ledge_row_weights(20, 32, 4.0)
+    assert rows is not None and rows.shape == (1, 1, 1, 32, 1)
+    flat = rows.flatten().tolist()
+    first = LEDGE_FIRST_ROW - 20
+    assert flat[:first] == [1.0] * first and flat[first:] == [4.0] * (32 - first)
+
+
+def test_vae_row_weights_are_normalised_and_shift_the_loss_to_their_rows():
+    """Row weights that are the same everywhere leave the loss as it is (the weights are normalised over the batch);
+    weights on the bottom rows alone give the bottom rows' object-weighted error."""
+    import numpy as np
+
+    from hyvideo.pipeline import HunyuanVideoModel, latent_shape
+    from hyvideo.world.dataset import make_dataset
+    from train import object_weight, to_video_tensor, vae_gradients
+
+    model = HunyuanVideoModel.load(HERE / "weights" / "hyvideo-small")
+    vae = model.vae.eval()
+    videos, _ = make_dataset(2, seed=5)
+    x = to_video_tensor(np.ascontiguousarray(np.asarray(videos)[:, :9, 32:64, 16:48]))
+    noise = torch.randn(2, *latent_shape(model.cfg, 9, 32, 32), generator=torch.Generator().manual_seed(0))
+    plain = vae_gradients(vae, x, noise, 2)
+    uniform = vae_gradients(vae, x, noise, 2, row_weights=torch.full((1, 1, 1, 32, 1), 3.0))
+    assert all(abs(a - b) <= 1e-5 * abs(b) for a, b in zip(uniform, plain))
+    bottom = torch.zeros(1, 1, 1, 32, 1)
+    bottom[..., 16:, :] = 1.0
+    _, l1, _ = vae_gradients(vae, x, noise, 2, row_weights=bottom)
+    with torch.no_grad():
+        mean, logvar = vae.encode(x)
+        err = (vae.decode(mean + noise * (0.5 * logvar).exp()) - x).abs()
+    w = object_weight(x)[..., 16:, :]
+    expected = float((err[..., 16:, :] * w).mean() / w.mean())
+    assert abs(l1 - expected) <= 1e-4 * expected
+    assert abs(l1 - plain[1]) > 1e-3 * plain[1]  # the bottom half's error is not the whole crop's
+
+
+def test_diagnose_vae_ledge_continues_only_the_vae_and_writes_a_copy(tmp_path):
+    """A couple of phase-B steps with the ledge emphasis: the copy it writes has a changed VAE and the same DiT and
+    text encoders as the weights it started from, and it will not write over those weights."""
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    from hyvideo.pipeline import HunyuanVideoModel
+    from hyvideo.world.dataset import make_dataset
+
+    videos, _ = make_dataset(8, seed=3)
+    images, _ = make_dataset(16, seed=4, frames=1)
+    np.savez(tmp_path / "data.npz", videos=np.asarray(videos), images=np.asarray(images))
+    weights = HERE / "weights" / "hyvideo-small"
+    run = [sys.executable, str(HERE / "diagnose_vae_ledge.py"), "--model", str(weights), "--data",
+           str(tmp_path / "data.npz"), "--steps", "2", "--ledge-weight", "4", "--ledge-crops", "1", "--ledge-grad", "1"]
+    done = subprocess.run([*run, "--out", str(tmp_path / "W")], cwd=HERE, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    before, after = HunyuanVideoModel.load(weights).state_dict(), HunyuanVideoModel.load(tmp_path / "W").state_dict()
+    assert before.keys() == after.keys()
+    changed = {k.split(".")[0] for k in before if not torch.equal(before[k], after[k])}
+    assert changed == {"vae"}, changed
+    refused = subprocess.run([*run, "--out", str(weights)], cwd=HERE, capture_output=True, text=True, timeout=300)
+    assert refused.returncode != 0 and "--out" in refused.stderr
