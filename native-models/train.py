@@ -77,10 +77,10 @@ def parse_args() -> argparse.Namespace:
                         "e.g. still=2; default: every motion as likely")
     p.add_argument("--vae-steps", type=int, default=1500)
     p.add_argument("--vae-motion-steps", type=int, default=1000)
-    p.add_argument("--vae-ledge-weight", type=float, default=1.0,
+    p.add_argument("--vae-ledge-weight", type=parse_loss_weight, default=1.0,
                    help="phase B (motion) of the VAE: loss weight of the near ledge's rows (LEDGE_FIRST_ROW down); 1 = "
                         "the plain object-weighted loss")
-    p.add_argument("--vae-ledge-crops", type=float, default=0.0,
+    p.add_argument("--vae-ledge-crops", type=parse_share, default=0.0,
                    help="phase B of the VAE: share of its clip crops taken at the frame's bottom, on the ledge, rather "
                         "than anywhere")
     p.add_argument("--text-steps", type=int, default=400)
@@ -155,6 +155,20 @@ def parse_motion_weights(text: str) -> dict[str, float]:
     except ValueError as e:
         raise argparse.ArgumentTypeError(str(e)) from None
     return weights
+
+
+def parse_loss_weight(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text}: a loss weight must be above 0 (1 = no extra weight)")
+    return value
+
+
+def parse_share(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text}: a share must lie between 0 and 1")
+    return value
 
 
 def parse_width(text: str) -> tuple[int, int]:

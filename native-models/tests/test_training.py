@@ -388,3 +388,14 @@ def test_diagnose_vae_ledge_continues_only_the_vae_and_writes_a_copy(tmp_path):
     assert changed == {"vae"}, changed
     refused = subprocess.run([*run, "--out", str(weights)], cwd=HERE, capture_output=True, text=True, timeout=300)
     assert refused.returncode != 0 and "--out" in refused.stderr
+    odd_share = subprocess.run([*run, "--out", str(tmp_path / "W2"), "--ledge-crops", "1.5"], cwd=HERE,
+                               capture_output=True, text=True, timeout=300)
+    assert odd_share.returncode != 0 and "between 0 and 1" in odd_share.stderr
+    assert not (tmp_path / "W2").exists()
+
+
+def test_train_refuses_a_ledge_weight_or_share_out_of_range(tmp_path: Path):
+    for flag, value, says in (("--vae-ledge-weight", "0", "above 0"), ("--vae-ledge-crops", "-0.1", "between 0 and 1")):
+        done = _train("--work", str(tmp_path / "w"), flag, value)
+        assert done.returncode != 0 and says in done.stderr, done.stderr[-500:]
+    assert not (tmp_path / "w").exists()  # refused before any work folder is made
