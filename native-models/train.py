@@ -140,8 +140,9 @@ def parse_args() -> argparse.Namespace:
                         "run stopped with the session resumes on another machine (the data are re-rendered from seeds), "
                         "then exit without training; run the command again without it to train on")
     p.add_argument("--snapshot", action="store_true",
-                   help="write weights/hyvideo-small from the latest checkpoint (EMA text encoders and DiT while in the "
-                        "DiT stage) without training further: a partially trained model to export and evaluate")
+                   help="write weights/hyvideo-small from the latest checkpoint (the VAE's EMA, and the text encoders' and "
+                        "DiT's EMA while in the DiT stage) without training further: a partially trained model to "
+                        "export and evaluate")
     return p.parse_args()
 
 
@@ -1069,6 +1070,8 @@ def main() -> None:
         print("[resume] --save-resume only writes the slim copy; not training (rerun without it to train on)", flush=True)
         return
     if a.snapshot:
+        if "vae_ema" in state:  # the VAE its gate scored and the later stages use, not the raw weights
+            model.vae.load_state_dict(state["vae_ema"])
         if "ema" in state and "distill_step" not in state and "teacher" not in state:
             torch.nn.ModuleList([model.dit, model.llm, model.clip]).load_state_dict(state["ema"])
         print(f"[snapshot] {write_final(run, model.eval())} at {describe(state)}", flush=True)

@@ -67,6 +67,19 @@ def test_quick_recipe_resumes_and_finishes(tmp_path: Path):
     assert stages == {"vae", "vae_motion", "vae_gate", "text", "dit", "distill"}
 
 
+def test_snapshot_after_the_vae_stage_writes_the_vae_its_gate_scored(tmp_path: Path):
+    run_train(tmp_path, "--stop-after", "vae")
+    said = run_train(tmp_path, "--stop-after", "vae", "--snapshot")
+    assert "[snapshot]" in said and "[vae]" not in said  # writes the weights, trains nothing
+    from hyvideo.pipeline import HunyuanVideoModel
+    written = HunyuanVideoModel.load(tmp_path / "weights").vae.state_dict()
+    ckpt = torch.load(tmp_path / "work" / "checkpoint.pt", weights_only=False)
+    raw = {k.removeprefix("vae."): v for k, v in ckpt["model"].items() if k.startswith("vae.")}
+    assert written.keys() == ckpt["vae_ema"].keys() == raw.keys()
+    assert all(torch.equal(written[k], ckpt["vae_ema"][k]) for k in written)
+    assert not all(torch.equal(written[k], raw[k]) for k in written)  # the EMA, not the last step's weights
+
+
 def test_inflated_vae_init_decodes_each_latent_frame_to_its_own_frames():
     """After inflate_causal_init the decoder is per-frame: latent frame k alone makes output frames 4k-3..4k (four
     equal frames), so the VAE starts with every latent frame holding its own part of the clip instead of leaning on
