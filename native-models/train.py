@@ -593,13 +593,19 @@ def vae_phase(run: Run, model: HunyuanVideoModel, state: dict, name: str, total:
 
 
 @torch.no_grad()
+def adopt_vae_ema(model: HunyuanVideoModel, state: dict) -> None:
+    """The run's VAE is the EMA its gate scored, not the last step's weights: the latents, the later stages and any
+    snapshot use it."""
+    if "vae_ema" in state:
+        model.vae.load_state_dict(state["vae_ema"])
+
+
 def stage_latents(run: Run, model: HunyuanVideoModel, state: dict) -> None:
     path = run.work / "latents.pt"
     if path.exists():
         return
     data = np.load(run.work / "data.npz")
-    if "vae_ema" in state:
-        model.vae.load_state_dict(state["vae_ema"])  # the shipped VAE is the EMA the gate scored
+    adopt_vae_ema(model, state)
     model.eval()
 
     def encode_all(arr: np.ndarray) -> torch.Tensor:
@@ -1070,8 +1076,7 @@ def main() -> None:
         print("[resume] --save-resume only writes the slim copy; not training (rerun without it to train on)", flush=True)
         return
     if a.snapshot:
-        if "vae_ema" in state:  # the VAE its gate scored and the later stages use, not the raw weights
-            model.vae.load_state_dict(state["vae_ema"])
+        adopt_vae_ema(model, state)
         if "ema" in state and "distill_step" not in state and "teacher" not in state:
             torch.nn.ModuleList([model.dit, model.llm, model.clip]).load_state_dict(state["ema"])
         print(f"[snapshot] {write_final(run, model.eval())} at {describe(state)}", flush=True)
