@@ -130,8 +130,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--dit-lr", type=float, default=None, help="peak DiT learning rate (default DIT_LR)")
     p.add_argument("--distill-lr", type=float, default=DISTILL_LR, help="peak guidance-distillation learning rate")
     p.add_argument("--dit-width", type=parse_width, default=None, metavar="HIDDEN:HEADS",
-                   help="DiT hidden size and heads (default 128:4; keep the head dim at 32, the RoPE split's sum). With "
-                        "--init-from, a width other than the weights' trains a fresh DiT on their VAE and text encoders")
+                   help="DiT hidden size and heads (default 128:4, or the --init-from weights'; keep the head dim at 32, the "
+                        "RoPE split's sum). With --init-from, a width other than the weights' trains a fresh DiT on "
+                        "their VAE and text encoders")
     p.add_argument("--quick", action="store_true", help="tiny sizes: checks the whole recipe end to end in minutes")
     p.add_argument("--stop-after", choices=["data", "vae", "latents", "dit", "distill"], default=None)
     p.add_argument("--resume-file", type=Path, default=HERE / "training" / "resume.pt")
@@ -739,6 +740,23 @@ def ema_update(ema: torch.nn.Module, live: torch.nn.Module, decay: float) -> Non
 
 
 DEFAULT_DIT_WIDTH = (small_config().dit.hidden_size, small_config().dit.heads_num)
+
+
+def run_dit_width(a: argparse.Namespace, state: dict) -> tuple[int, int]:
+    """The DiT width this invocation trains: a resumed run's own (a --dit-width that differs is refused; work folders
+    from before widths were recorded hold the default), else --dit-width, else the --init-from weights' (continuing
+    a wider pack keeps its DiT rather than starting a fresh default-width one), else the default."""
+    if "model" in state:
+        recorded = tuple(state.get("dit_width") or DEFAULT_DIT_WIDTH)
+        if a.dit_width is not None and a.dit_width != recorded:
+            raise SystemExit(f"--dit-width: {a.work} holds a run with DiT width {list(recorded)}; use a fresh --work")
+        return recorded
+    if a.dit_width is not None:
+        return a.dit_width
+    if a.init_from is not None:
+        dit = json.loads((a.init_from / "config.json").read_text())["dit"]
+        return dit["hidden_size"], dit["heads_num"]
+    return DEFAULT_DIT_WIDTH
 IMAGE_EVERY = 6  # every 6th DiT batch is stills (image-video joint training); the rest teach motion and camera
 AUX_WEIGHT = 0.1  # attribute heads' cross-entropy next to the flow-matching loss (text_supervision.py)
 # Peak DiT learning rate. Measured on the 0.2.0 latents, 400 steps from scratch at batch 32: 1e-3 reached a held-out
@@ -1056,16 +1074,11 @@ def main() -> None:
     if a.stop_after == "data":
         return
     tok = load_tokenizer(run)
-    recorded = state.get("dit_width") if "model" in state else None
-    if a.dit_width is not None and "model" in state and tuple(recorded or DEFAULT_DIT_WIDTH) != a.dit_width:
-        raise SystemExit(f"--dit-width: {run.work} holds a run with DiT width {recorded or DEFAULT_DIT_WIDTH}; "
-                         "use a fresh --work")
-    width = a.dit_width or recorded
+    width = run_dit_width(a, state)
     model = HunyuanVideoModel(model_config(tok, width), tok)
     if a.init_from is not None and "model" not in state:
         state = adopted_state(a, model)
-    if width is not None:
-        state["dit_width"] = list(width)
+    state["dit_width"] = list(width)
     if "model" in state:
         if "scaling_factor" in state:
             model.cfg.vae.scaling_factor = state["scaling_factor"]

@@ -229,6 +229,11 @@ def test_init_from_trained_weights_continues_with_their_tokenizers_and_vae(tmp_p
     out = run_train(fresh, "--init-from", str(trained), "--fresh-dit", "--stop-after", "dit")
     assert "a fresh DiT" in out and "[dit] step 4/4" in out
     assert "DiT width [64, 2]" in refused_train(wide / "work", "--dit-width", "96:3")
+    # Continuing those 64-wide weights without --dit-width keeps their DiT: adopted at its width, not a fresh default.
+    narrow = tmp_path / "narrow"
+    out = run_train(narrow, "--init-from", str(wide / "weights"), "--stop-after", "dit")
+    assert "a fresh DiT" not in out and "[dit] step 4/4" in out
+    assert torch.load(narrow / "work" / "checkpoint.pt", weights_only=False)["dit_width"] == [64, 2]
     # --fresh-text adopts the VAE alone: the text warm-up runs again from a fresh start, then a fresh DiT.
     again = tmp_path / "again"
     out = run_train(again, "--init-from", str(trained), "--fresh-text")
