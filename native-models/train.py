@@ -130,9 +130,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--dit-lr", type=float, default=None, help="peak DiT learning rate (default DIT_LR)")
     p.add_argument("--distill-lr", type=float, default=DISTILL_LR, help="peak guidance-distillation learning rate")
     p.add_argument("--dit-width", type=parse_width, default=None, metavar="HIDDEN:HEADS",
-                   help="DiT hidden size and heads (default 128:4, or the --init-from weights'; keep the head dim at 32, the "
-                        "RoPE split's sum). With --init-from, a width other than the weights' trains a fresh DiT on "
-                        "their VAE and text encoders")
+                   help="DiT hidden size and heads (default 128:4, or the --init-from weights'; keep the head dim at "
+                        "32, the RoPE split's sum). With --init-from, a width other than the weights' trains a "
+                        "fresh DiT on their VAE and text encoders")
     p.add_argument("--quick", action="store_true", help="tiny sizes: checks the whole recipe end to end in minutes")
     p.add_argument("--stop-after", choices=["data", "vae", "latents", "dit", "distill"], default=None)
     p.add_argument("--resume-file", type=Path, default=HERE / "training" / "resume.pt")
@@ -757,6 +757,8 @@ def run_dit_width(a: argparse.Namespace, state: dict) -> tuple[int, int]:
         dit = json.loads((a.init_from / "config.json").read_text())["dit"]
         return dit["hidden_size"], dit["heads_num"]
     return DEFAULT_DIT_WIDTH
+
+
 IMAGE_EVERY = 6  # every 6th DiT batch is stills (image-video joint training); the rest teach motion and camera
 AUX_WEIGHT = 0.1  # attribute heads' cross-entropy next to the flow-matching loss (text_supervision.py)
 # Peak DiT learning rate. Measured on the 0.2.0 latents, 400 steps from scratch at batch 32: 1e-3 reached a held-out
