@@ -593,7 +593,6 @@ def vae_phase(run: Run, model: HunyuanVideoModel, state: dict, name: str, total:
             run.save(state)
 
 
-@torch.no_grad()
 def adopt_vae_ema(model: HunyuanVideoModel, state: dict) -> None:
     """The run's VAE is the EMA its gate scored, not the last step's weights: the latents, the later stages and any
     snapshot use it."""
@@ -601,6 +600,7 @@ def adopt_vae_ema(model: HunyuanVideoModel, state: dict) -> None:
         model.vae.load_state_dict(state["vae_ema"])
 
 
+@torch.no_grad()
 def stage_latents(run: Run, model: HunyuanVideoModel, state: dict) -> None:
     path = run.work / "latents.pt"
     if path.exists():

@@ -63,6 +63,9 @@ def test_quick_recipe_resumes_and_finishes(tmp_path: Path):
     assert (tmp_path / "loss.png").exists()
     cfg = json.loads((tmp_path / "weights" / "config.json").read_text())
     assert cfg["vae"]["scaling_factor"] != 1.0  # measured from the encoded latents
+    # Encoded without autograd: a graph kept per batch would hold every clip's activations (GBs at the recipe's size).
+    latents = torch.load(tmp_path / "work" / "latents.pt", weights_only=False)
+    assert not latents["videos"].requires_grad and not latents["images"].requires_grad
     stages = {json.loads(line)["stage"] for line in (tmp_path / "work" / "losses.jsonl").read_text().splitlines()}
     assert stages == {"vae", "vae_motion", "vae_gate", "text", "dit", "distill"}
 
