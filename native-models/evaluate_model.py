@@ -15,7 +15,8 @@ import numpy as np
 import torch
 
 from hyvideo.pipeline import HunyuanVideoModel, generate, to_uint8, to_video_tensor
-from hyvideo.world.evaluate import camera_gain, contact_sheet, degrade, evaluate_videos, far_gain_by_background, motion_breakdown
+from hyvideo.world.evaluate import (camera_gain, contact_sheet, degrade, evaluate_videos, far_gain_by_background,
+                                    motion_breakdown, subject_gain)
 from hyvideo.world.heldout import HELDOUT_JSON, heldout_spec, load_prompt_records, prompt_of
 from hyvideo.world.render import render_clip
 
@@ -74,11 +75,15 @@ def markdown(report: dict) -> str:
     for name, row in zip(ids, report["camera_confusion"]):
         lines.append(f"| {name} | " + " | ".join(str(v) if v else "." for v in row) + " |")
     gain = report.get("camera_gain") or {}
+    subject = report.get("subject_gain") or {}
     if gain:
         lines += ["", "Camera gain (median share of the world's layer travel along its direction; 1 = as rendered, "
-                  "0 = none, < 0 = the wrong way):", "", "| asked | far layer | near ledge | zoom |", "|---|---|---|---|"]
+                  "0 = none, < 0 = the wrong way; subject: the share of the render's on-screen subject travel, clip by "
+                  "clip, camera not removed):", "", "| asked | far layer | near ledge | zoom | subject |",
+                  "|---|---|---|---|---|"]
         for name, g in gain.items():
             cells = ["." if g.get(k) is None else f"{g[k]:.2f}" for k in ("far", "near", "zoom")]
+            cells.append("." if subject.get(name) is None else f"{subject[name]:.2f}")
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
     motion = report.get("motion_breakdown") or {}
     if motion:
@@ -174,6 +179,7 @@ def main() -> None:
     report = evaluate_videos(videos, expected)
     reference = reference_clips(items, a.seeds)
     report["camera_gain"] = camera_gain(report["clips"], reference)
+    report["subject_gain"] = subject_gain(report["clips"], reference)
     report["motion_breakdown"] = motion_breakdown(report["clips"])
     report["far_gain_by_background"] = far_gain_by_background(
         report["clips"], reference, [item["background"] for item in items for _ in range(a.seeds)])

@@ -11,7 +11,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from hyvideo.world.evaluate import (  # noqa: E402
-    analyse_clip, camera_gain, contact_sheet, degrade, evaluate_videos, far_gain_by_background, motion_breakdown)
+    analyse_clip, camera_gain, contact_sheet, degrade, evaluate_videos, far_gain_by_background, motion_breakdown,
+    subject_gain)
 from hyvideo.world.render import render_clip  # noqa: E402
 from hyvideo.world.scene import sample_spec  # noqa: E402
 from hyvideo.world.schema import camera_ids  # noqa: E402
@@ -144,6 +145,25 @@ def test_far_gain_by_background_pairs_each_clip_with_its_render(clips):
     assert all(g == pytest.approx(1, abs=0.15) for g in itself.values()), itself
     assert all(g == pytest.approx(0.5, abs=0.15) for g in far_gain_by_background(half_speed, reference, backgrounds).values())
     assert all(abs(g) < 0.1 for g in far_gain_by_background(still, reference, backgrounds).values())
+
+
+def test_subject_gain_pairs_each_clip_with_its_render_per_camera(clips):
+    specs, videos = clips
+    keep = [i for i, s in enumerate(specs) if s.camera in ("pan-left", "tilt-up", "tilt-down")][:12]
+    specs = [specs[i] for i in keep]
+    reference = evaluate_videos([videos[i] for i in keep], specs)["clips"]
+    half_speed = evaluate_videos([videos[i][np.arange(17) // 2] for i in keep], specs)["clips"]
+    still = evaluate_videos([videos[i][[0] * 17] for i in keep], specs)["clips"]
+
+    itself = subject_gain(reference, reference)
+    assert set(itself) == {"pan-left", "tilt-up", "tilt-down"}, itself  # each has a subject that travels on screen
+    assert list(itself) == [c for c in CAMERAS if c in itself]  # in the schema's order, as the report's table
+    assert all(g == pytest.approx(1, abs=1e-9) for g in itself.values())
+    assert all(g == pytest.approx(0.5, abs=0.2) for g in subject_gain(half_speed, reference).values())
+    assert all(abs(g) < 0.1 for g in subject_gain(still, reference).values())
+    # A clip that never shows its subject is left out rather than read as a subject that stays.
+    unseen = [dict(c, travel=dict(c["travel"], subject=None)) for c in reference]
+    assert subject_gain(unseen, reference) == {}
 
 
 def test_motion_breakdown_counts_per_camera_and_motion_and_lists_the_misses():

@@ -501,6 +501,10 @@ def analyse_clip(video: np.ndarray) -> dict[str, Any]:
     cxi, cyi = _interp_nan(cx), _interp_nan(cy)
     comp = np.stack([(cxi - ccx - sub_px[:, 0]) / S, (cyi - ccy - sub_px[:, 1]) / S], axis=1) / k
     size = np.sqrt(np.where(area > 0, area, np.nan)) / S / k
+    seen = np.flatnonzero(np.isfinite(cx))
+    # On screen, camera not removed: the last three sightings' mean over the first three's, reference px.
+    subject_travel = ([float((np.mean(c[seen[-3:]]) - np.mean(c[seen[:3]])) / k) for c in (cx, cy)]
+                      if len(seen) >= 6 else None)
 
     sig, core = _signatures(soft, main, cyi, cxi)
     rot = _rotation(sig)
@@ -530,6 +534,7 @@ def analyse_clip(video: np.ndarray) -> dict[str, Any]:
         "track": np.stack([cx, cy], axis=1).tolist(),  # subject centroid, px (NaN where not seen)
         "track_compensated": comp.tolist(),  # reference px from the centre, camera removed
         "size": size.tolist(),  # sqrt(area) / zoom, reference px
+        "subject_travel": subject_travel,  # [dx, dy] reference px on screen, None where seen in under 6 frames
         "spin": spin_total,
         "stability": {"flicker": flicker, "residual": residual, "total": flicker + residual},
     }
@@ -580,7 +585,7 @@ def evaluate_videos(videos: Iterable[np.ndarray], expected: Sequence[Any]) -> di
 def layer_travel(analysis: dict[str, Any]) -> dict[str, Any]:
     """Where each layer ends up relative to frame 0 (reference px) and the clip's log zoom, from analyse_clip."""
     return {"far": list(analysis["far_shift"][-1]), "near": list(analysis["near_shift"][-1]),
-            "log_scale": float(np.log(analysis["scale"][-1]))}
+            "log_scale": float(np.log(analysis["scale"][-1])), "subject": analysis["subject_travel"]}
 
 
 def _median_along(travels: Sequence[dict[str, Any]], layer: str, direction: np.ndarray) -> float:
@@ -638,6 +643,26 @@ def camera_gain(clips: Sequence[dict[str, Any]], reference: Sequence[dict[str, A
                             if length >= min_travel else None)
         out[cam] = gains
     return out
+
+
+def subject_gain(clips: Sequence[dict[str, Any]], reference: Sequence[dict[str, Any]], min_travel: float = 3.0
+                 ) -> dict[str, float]:
+    """Per asked camera move, the median share of its reference's on-screen subject travel that each clip carries
+    along it: clip i against reference i (the render of the same prompt and seed), over the pairs whose reference
+    subject travels at least min_travel reference px and whose clip shows its subject. Beside camera_gain it tells a
+    motion miss under a move apart: a background drawn too short (far/near below 1) against a subject drawn too far
+    (above 1). Arguments as camera_gain's."""
+    shares: dict[str, list[float]] = {}
+    for clip, ref in zip(clips, reference):
+        r, g = ref["travel"].get("subject"), clip["travel"].get("subject")
+        if r is None or g is None:
+            continue
+        r_vec = np.asarray(r, dtype=np.float64)
+        length = float(np.linalg.norm(r_vec))
+        if length >= min_travel:
+            shares.setdefault(clip["expected"].get("camera"), []).append(float(np.asarray(g) @ r_vec) / length ** 2)
+    order = {c: i for i, c in enumerate(camera_ids())}
+    return {cam: float(np.median(v)) for cam, v in sorted(shares.items(), key=lambda kv: order.get(kv[0], len(order)))}
 
 
 def far_gain_by_background(clips: Sequence[dict[str, Any]], reference: Sequence[dict[str, Any]],
