@@ -7,7 +7,8 @@
                and is the VAE the later stages use
   2. latents   encode the dataset once
   3. text      warm the from-scratch text encoders up on linear read-outs of the world's attributes (colour, shape,
-               motion, camera; hyvideo/text_supervision.py), a stand-in for the pretraining HunyuanVideo's encoders had
+               motion, camera; --text-readouts adds the background's texture and palette; hyvideo/text_supervision.py),
+               a stand-in for the pretraining HunyuanVideo's encoders had
   4. dit       flow matching (x = (1-s)·data + s·noise, target noise - data, shifted logit-normal s), images and
                videos jointly, structured captions with random field dropout/permutation, 10% empty captions,
                text encoders trained with it (there is no pretrained LLM here; --freeze-text keeps them as the
@@ -49,7 +50,7 @@ from hyvideo.flow import noisy_input, training_sigmas
 from hyvideo.pipeline import HunyuanVideoModel, latent_shape, to_uint8, to_video_tensor
 from hyvideo.precision import choose_bf16, cpu_has_bf16_flags
 from hyvideo.prompt import PromptTokenizer
-from hyvideo.text_supervision import AttributeHeads, attribute_labels, label_batch, labelled_counts
+from hyvideo.text_supervision import ALL_ATTRIBUTES, ATTRIBUTES, AttributeHeads, attribute_labels, label_batch, labelled_counts
 from hyvideo.templates import IMAGE_TEMPLATE, NEGATIVE_PROMPT, VIDEO_TEMPLATE
 from hyvideo.tokenizer_build import train_clip_tokenizer, train_llm_tokenizer
 from hyvideo.world.captions import caption_fields, render_caption, training_caption
@@ -84,6 +85,10 @@ def parse_args() -> argparse.Namespace:
                    help="phase B of the VAE: share of its clip crops taken at the frame's bottom, on the ledge, rather "
                         "than anywhere")
     p.add_argument("--text-steps", type=int, default=400)
+    p.add_argument("--text-readouts", type=parse_readouts, default=tuple(ATTRIBUTES), metavar="NAME[,NAME]",
+                   help="what the text encoders' linear read-outs learn in the warm-up (and keep under the DiT stage's "
+                        f"auxiliary loss), of {','.join(ALL_ATTRIBUTES)}; default {','.join(ATTRIBUTES)}. background "
+                        "and palette add the scene's texture and its named palette (hyvideo/text_supervision.py)")
     p.add_argument("--dit-steps", type=int, default=6000)
     p.add_argument("--distill-steps", type=int, default=400)
     p.add_argument("--batch", type=int, default=32)
@@ -171,6 +176,14 @@ def parse_share(text: str) -> float:
     if not 0.0 <= value <= 1.0:
         raise argparse.ArgumentTypeError(f"{text}: a share must lie between 0 and 1")
     return value
+
+
+def parse_readouts(text: str) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
+    unknown = [n for n in names if n not in ALL_ATTRIBUTES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"{text}: read-outs are among {','.join(ALL_ATTRIBUTES)}")
+    return names
 
 
 def parse_width(text: str) -> tuple[int, int]:
@@ -781,8 +794,8 @@ DISTILL_LR = 3e-4
 TEXT_LR = 1e-3  # text warm-up: encoders and read-outs only
 
 
-def attribute_heads(model: HunyuanVideoModel, state: dict) -> AttributeHeads:
-    heads = AttributeHeads(model.cfg.llm.hidden_size, model.cfg.clip.hidden_size)
+def attribute_heads(model: HunyuanVideoModel, state: dict, names: tuple[str, ...]) -> AttributeHeads:
+    heads = AttributeHeads(model.cfg.llm.hidden_size, model.cfg.clip.hidden_size, names)
     if "heads" in state:
         heads.load_state_dict(state["heads"])
     return heads
@@ -796,7 +809,7 @@ def stage_text(run: Run, model: HunyuanVideoModel, state: dict) -> None:
     if step >= a.text_steps:
         return
     caps = json.loads((run.work / "captions.json").read_text())
-    heads = attribute_heads(model, state)
+    heads = attribute_heads(model, state, a.text_readouts)
     params = list(model.llm.parameters()) + list(model.clip.parameters()) + list(heads.parameters())
     opt = torch.optim.AdamW(params, lr=TEXT_LR, weight_decay=0.01)
     if "text_opt" in state:
@@ -820,10 +833,12 @@ def stage_text(run: Run, model: HunyuanVideoModel, state: dict) -> None:
             accs = {k: float(np.mean([r[1][k] for r in recent if k in r[1]])) for k in keys}
             run.log_loss("text", step, float(np.mean([r[0] for r in recent])), **accs)
             print(f"[text] step {step}/{a.text_steps} loss {np.mean([r[0] for r in recent]):.4f} "
-                  + " ".join(f"{k} {v:.2f}" for k, v in accs.items() if "camera" in k or "motion" in k), flush=True)
+                  + " ".join(f"{k} {v:.2f}" for k, v in accs.items() if any(n in k for n in ("camera", "motion", "palette"))),
+                  flush=True)
             recent = []
         if run.due() or step == a.text_steps:
-            state.update(text_step=step, text_opt=opt.state_dict(), heads=heads.state_dict(), model=model.state_dict())
+            state.update(text_step=step, text_opt=opt.state_dict(), heads=heads.state_dict(),
+                         text_readouts=list(heads.names), model=model.state_dict())
             run.save(state)
 
 
@@ -875,7 +890,7 @@ def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
     lat = torch.load(run.work / "latents.pt")
     caps = json.loads((run.work / "captions.json").read_text())
     trainable = [model.dit, model.llm, model.clip]  # the EMA keeps all three, so distillation loads it either way
-    heads = attribute_heads(model, state)
+    heads = attribute_heads(model, state, a.text_readouts)
     params = (list(model.dit.parameters()) if a.freeze_text
               else [p for m in trainable for p in m.parameters()] + list(heads.parameters()))
     peak_lr = a.dit_lr or DIT_LR
@@ -922,7 +937,8 @@ def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
             recent = {"video": [], "image": [], "aux": []}
         if run.due() or step == a.dit_steps:
             state.update(dit_step=step, dit_opt=opt.state_dict(), ema=ema_model.state_dict(), model=model.state_dict(),
-                         heads=heads.state_dict(), dit_frozen_text=a.freeze_text, dit_batch=batch)
+                         heads=heads.state_dict(), text_readouts=list(heads.names), dit_frozen_text=a.freeze_text,
+                         dit_batch=batch)
             run.save(state)
 
 
@@ -1067,6 +1083,11 @@ def main() -> None:
         # A resume must not change the DiT step's size midway (its LR schedule and EMA count steps).
         raise SystemExit(f"--dit-batch: {run.work} holds a DiT stage of batch {state.get('dit_batch', a.batch)}; "
                          "give the same or use a fresh --work")
+    # Work folders from before the choice was recorded hold the four default read-outs.
+    readouts = tuple(state.get("text_readouts") or ATTRIBUTES)
+    if "heads" in state and readouts != a.text_readouts:
+        raise SystemExit(f"--text-readouts: {run.work} holds read-outs {','.join(readouts)}; give the same or use a "
+                         "fresh --work")
     if a.init_from is not None:
         if state and "init_from" not in state:
             # Resuming a from-scratch run here would quietly ignore --init-from (and overwrite its tokenizers).

@@ -8,21 +8,33 @@ colour, shape and motion, and the camera move) back from both encoders stand in 
 come free with the synthetic world, and a label is only asked for when the caption actually states it."""
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .world.captions import MOTION_SHORT
-from .world.scene import COLOURS, MOTIONS, SHAPES
+from .world.captions import BACKGROUND_PHRASE, BACKGROUND_WORD, MOTION_SHORT
+from .world.scene import BACKGROUNDS, COLOURS, MOTIONS, PALETTES, SHAPES
 from .world.schema import camera_ids, camera_sentence
 
 IGNORE = -100
+# The main object and the camera: the read-outs every recipe trains.
 ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "colour": tuple(COLOURS),
     "shape": SHAPES,
     "motion": MOTIONS,
     "camera": tuple(camera_ids()),
 }
+# The scene behind it (train.py --text-readouts): the background's texture and its named palette, which the held-out
+# generations follow poorly without them (docs/MODEL_CARD.md).
+SCENE_ATTRIBUTES: dict[str, tuple[str, ...]] = {
+    "background": BACKGROUNDS,
+    "palette": tuple(PALETTES),
+}
+ALL_ATTRIBUTES = {**ATTRIBUTES, **SCENE_ATTRIBUTES}
+_TONES = re.compile(r" in (?:dark )?([a-z]+)(?: and (?:dark )?[a-z]+)? tones")
 
 
 def main_object(short: str) -> tuple[str, str, str | None]:
@@ -37,24 +49,46 @@ def main_object(short: str) -> tuple[str, str, str | None]:
     return colour, shape, motion
 
 
+def scene_of(background_field: str) -> tuple[str, str]:
+    """(texture, palette) of a world caption's background field, e.g. 'a muted grid pattern in dark olive and olive
+    tones, with a low fence in the foreground' -> ('grid', 'olive'): the palette is named by its tones' hue word."""
+    texture = next((b for b in BACKGROUNDS if background_field.startswith(BACKGROUND_PHRASE[b])), None)
+    tones = _TONES.search(background_field)
+    if texture is None or tones is None or tones.group(1) not in PALETTES:
+        raise ValueError(f"not a world caption's background field: {background_field!r}")
+    return texture, tones.group(1)
+
+
 def attribute_labels(fields: dict[str, str], camera: str | None, caption: str) -> dict[str, int]:
-    """Class indices for what `caption` (a training caption built from `fields`) states, IGNORE for the rest.
-    Every non-empty world caption keeps the short or the dense field, both of which name the main object."""
+    """Class indices for what `caption` (a training caption built from `fields`) states, IGNORE for the rest; every
+    attribute of ALL_ATTRIBUTES. Every non-empty world caption keeps the short or the dense field, both of which name
+    the main object; the texture is stated by a video's dense field or an image's ('on a grid background') or by the
+    background field, the palette by the background field alone."""
     if not caption:
-        return {k: IGNORE for k in ATTRIBUTES}
+        return {k: IGNORE for k in ALL_ATTRIBUTES}
     colour, shape, motion = main_object(fields["short"])
+    texture, palette = scene_of(fields["background"])
+    tones = _TONES.search(fields["background"])
     stated = {"colour": colour, "shape": shape, "motion": motion,
-              "camera": camera if camera and camera_sentence(camera) in caption else None}
-    return {k: ATTRIBUTES[k].index(v) if v is not None else IGNORE for k, v in stated.items()}
+              "camera": camera if camera and camera_sentence(camera) in caption else None,
+              "background": texture if (BACKGROUND_PHRASE[texture] in caption
+                                         or f"on a {BACKGROUND_WORD[texture]} background" in caption) else None,
+              "palette": palette if tones is not None and tones.group(0).strip() in caption else None}
+    return {k: ALL_ATTRIBUTES[k].index(v) if v is not None else IGNORE for k, v in stated.items()}
 
 
 class AttributeHeads(nn.Module):
-    """Linear read-outs of the attributes from CLIP's pooled vector and from the LLM's mean (cropped) state."""
+    """Linear read-outs of the attributes (`names`, of ALL_ATTRIBUTES) from CLIP's pooled vector and from the LLM's
+    mean (cropped) state."""
 
-    def __init__(self, llm_dim: int, clip_dim: int):
+    def __init__(self, llm_dim: int, clip_dim: int, names: Sequence[str] = tuple(ATTRIBUTES)):
         super().__init__()
-        self.from_llm = nn.ModuleDict({k: nn.Linear(llm_dim, len(v)) for k, v in ATTRIBUTES.items()})
-        self.from_clip = nn.ModuleDict({k: nn.Linear(clip_dim, len(v)) for k, v in ATTRIBUTES.items()})
+        unknown = [k for k in names if k not in ALL_ATTRIBUTES]
+        if unknown:
+            raise ValueError(f"unknown attributes {unknown}; known: {list(ALL_ATTRIBUTES)}")
+        self.names = tuple(names)
+        self.from_llm = nn.ModuleDict({k: nn.Linear(llm_dim, len(ALL_ATTRIBUTES[k])) for k in self.names})
+        self.from_clip = nn.ModuleDict({k: nn.Linear(clip_dim, len(ALL_ATTRIBUTES[k])) for k in self.names})
 
     def loss(self, text: torch.Tensor, mask: torch.Tensor, pooled: torch.Tensor, labels: dict[str, torch.Tensor],
              batch_counts: dict[str, int] | None = None) -> tuple[torch.Tensor, dict[str, float]]:
@@ -82,7 +116,7 @@ class AttributeHeads(nn.Module):
 
 
 def label_batch(rows: list[dict[str, int]]) -> dict[str, torch.Tensor]:
-    return {k: torch.tensor([r[k] for r in rows], dtype=torch.int64) for k in ATTRIBUTES}
+    return {k: torch.tensor([r[k] for r in rows], dtype=torch.int64) for k in rows[0]}
 
 
 def labelled_counts(labels: dict[str, torch.Tensor]) -> dict[str, int]:

@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 import torch
 
-from hyvideo.text_supervision import ATTRIBUTES, IGNORE, AttributeHeads, attribute_labels, label_batch, main_object
+from hyvideo.text_supervision import (ALL_ATTRIBUTES, ATTRIBUTES, IGNORE, AttributeHeads, attribute_labels, label_batch,
+                                      main_object, scene_of)
 from hyvideo.world.captions import caption_fields, training_caption
-from hyvideo.world.scene import sample_spec
+from hyvideo.world.scene import PALETTES, palette_tones, sample_spec
 from hyvideo.world.schema import camera_sentence
 
 
@@ -57,3 +58,38 @@ def test_heads_ignore_unlabelled_rows():
     assert "llm_motion" not in acc and "clip_camera" in acc
     assert heads.from_llm["motion"].weight.grad is None  # no labelled row, no gradient
     assert heads.from_llm["camera"].weight.grad.abs().sum() > 0
+
+
+def test_scene_labels_name_the_texture_and_palette_the_caption_states():
+    rng = np.random.default_rng(5)
+    counts = {"background": [0, 0], "palette": [0, 0]}
+    for i in range(300):
+        spec = sample_spec(rng, still_image=i % 4 == 0)
+        fields, camera = caption_fields(spec)
+        palette = next(name for name in PALETTES if palette_tones(name) == spec.bg_tones)
+        assert scene_of(fields["background"]) == (spec.background, palette)
+        caption = training_caption(fields, camera, random.Random(i))
+        labels = attribute_labels(fields, camera, caption)
+        for key, truth in (("background", spec.background), ("palette", palette)):
+            if labels[key] == IGNORE:
+                counts[key][1] += 1
+            else:
+                assert ALL_ATTRIBUTES[key][labels[key]] == truth
+                counts[key][0] += 1
+        # The palette is only ever named by the background field's tones.
+        if labels["palette"] != IGNORE:
+            assert " tones" in caption
+    assert all(stated and unstated for stated, unstated in counts.values()), counts
+    with pytest.raises(ValueError):
+        scene_of("a muted grid pattern in bright pink tones")
+
+
+def test_heads_train_the_scene_readouts_only_when_asked():
+    plain, scene = AttributeHeads(8, 4), AttributeHeads(8, 4, names=tuple(ALL_ATTRIBUTES))
+    assert "palette" not in plain.from_llm and set(scene.from_clip) == set(ALL_ATTRIBUTES)
+    rows = [{"colour": 1, "shape": 2, "motion": IGNORE, "camera": 3, "background": 0, "palette": 4}] * 3
+    text, mask, pooled = torch.randn(3, 5, 8), torch.ones(3, 5, dtype=torch.int64), torch.randn(3, 4)
+    assert "clip_palette" not in plain.loss(text, mask, pooled, label_batch(rows))[1]
+    assert "clip_palette" in scene.loss(text, mask, pooled, label_batch(rows))[1]
+    with pytest.raises(ValueError):
+        AttributeHeads(8, 4, names=("colour", "mood"))

@@ -239,9 +239,14 @@ def test_init_from_trained_weights_continues_with_their_tokenizers_and_vae(tmp_p
     assert torch.load(narrow / "work" / "checkpoint.pt", weights_only=False)["dit_width"] == [64, 2]
     # --fresh-text adopts the VAE alone: the text warm-up runs again from a fresh start, then a fresh DiT.
     again = tmp_path / "again"
-    out = run_train(again, "--init-from", str(trained), "--fresh-text")
+    # With the scene's read-outs too (--text-readouts): the warm-up reads the palette, and the work folder records it.
+    out = run_train(again, "--init-from", str(trained), "--fresh-text", "--text-readouts",
+                    "colour,shape,motion,camera,background,palette")
     assert "fresh text encoders and DiT" in out and "[vae" not in out
-    assert "[text] step 3/3" in out and "[dit] step 4/4" in out
+    assert "[text] step 3/3" in out and "[dit] step 4/4" in out and "clip_palette" in out
+    assert torch.load(again / "work" / "checkpoint.pt", weights_only=False)["text_readouts"][-1] == "palette"
+    assert "--text-readouts: " in refused_train(again / "work", "--init-from", str(trained), "--fresh-text")
+    assert "read-outs are among" in refused_train(tmp_path / "nothing", "--text-readouts", "colour,mood")
     assert torch.equal(load_file(str(trained / "vae.safetensors"))["vae.decoder.conv_out.conv.weight"],
                        load_file(str(again / "weights" / "vae.safetensors"))["vae.decoder.conv_out.conv.weight"])
     assert "--fresh-text: give --init-from" in refused_train(tmp_path / "nothing", "--fresh-text")
