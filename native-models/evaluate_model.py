@@ -15,8 +15,9 @@ import numpy as np
 import torch
 
 from hyvideo.pipeline import HunyuanVideoModel, generate, to_uint8, to_video_tensor
-from hyvideo.world.evaluate import (camera_gain, contact_sheet, degrade, evaluate_videos, far_gain_by_background,
-                                    motion_breakdown, subject_gain)
+from hyvideo.world.evaluate import (background_palette, camera_gain, contact_sheet, degrade, evaluate_videos,
+                                    far_gain_by_background, motion_breakdown, subject_gain)
+from hyvideo.world.captions import background_scene
 from hyvideo.world.heldout import HELDOUT_JSON, heldout_spec, load_prompt_records, prompt_of
 from hyvideo.world.render import render_clip
 
@@ -62,9 +63,10 @@ def markdown(report: dict) -> str:
     lines = [f"Settings: {st['prompts']} held-out prompts x {st['seeds']} seeds, {st['steps']} steps, shift {st['shift']}, "
              f"guidance {st['guidance']}, CFG {st.get('cfg_scale', 1.0)}, backend {st['backend']}.", "",
              "| measure | right | clips |", "|---|---|---|"]
-    for key in ("colour", "shape", "motion", "camera"):
+    for key in ("colour", "shape", "motion", "camera", "palette"):
         if acc.get(key) is not None:
-            lines.append(f"| {key} | {100 * acc[key]:.1f}% | {cnt[key]} |")
+            name = "background palette" if key == "palette" else key
+            lines.append(f"| {name} | {100 * acc[key]:.1f}% | {cnt[key]} |")
     stab = report.get("stability") or {}
     if stab:
         lines += ["", "Temporal stability (0-255 units, lower is steadier): " + ", ".join(f"{k} {v:.2f}" for k, v in stab.items())]
@@ -177,6 +179,12 @@ def main() -> None:
             expected.append(item)
             labels.append(f"{item['colour']} {item['shape']} {item['motion']} / {item['camera']} s{seed}")
     report = evaluate_videos(videos, expected)
+    if not renders:
+        # Whether a generation draws the background in the palette its caption names (the evaluator's four measures
+        # are the subject's and the camera's). Not for renders: a seed's render draws its own palette.
+        asked = [background_scene(item["fields"]["background"])[1] for item in expected]
+        right = sum(background_palette(v) == want for v, want in zip(videos, asked))
+        report["accuracy"]["palette"], report["counts"]["palette"] = right / max(len(videos), 1), len(videos)
     reference = reference_clips(items, a.seeds)
     report["camera_gain"] = camera_gain(report["clips"], reference)
     report["subject_gain"] = subject_gain(report["clips"], reference)

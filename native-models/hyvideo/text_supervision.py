@@ -8,14 +8,13 @@ colour, shape and motion, and the camera move) back from both encoders stand in 
 come free with the synthetic world, and a label is only asked for when the caption actually states it."""
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .world.captions import BACKGROUND_PHRASE, BACKGROUND_WORD, MOTION_SHORT
+from .world.captions import BACKGROUND_PHRASE, BACKGROUND_WORD, MOTION_SHORT, background_scene
 from .world.scene import BACKGROUNDS, COLOURS, MOTIONS, PALETTES, SHAPES
 from .world.schema import camera_ids, camera_sentence
 
@@ -34,7 +33,6 @@ SCENE_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "palette": tuple(PALETTES),
 }
 ALL_ATTRIBUTES = {**ATTRIBUTES, **SCENE_ATTRIBUTES}
-_TONES = re.compile(r" in (?:dark )?([a-z]+)(?: and (?:dark )?[a-z]+)? tones")
 
 
 def main_object(short: str) -> tuple[str, str, str | None]:
@@ -49,16 +47,6 @@ def main_object(short: str) -> tuple[str, str, str | None]:
     return colour, shape, motion
 
 
-def scene_of(background_field: str) -> tuple[str, str]:
-    """(texture, palette) of a world caption's background field, e.g. 'a muted grid pattern in dark olive and olive
-    tones, with a low fence in the foreground' -> ('grid', 'olive'): the palette is named by its tones' hue word."""
-    texture = next((b for b in BACKGROUNDS if background_field.startswith(BACKGROUND_PHRASE[b])), None)
-    tones = _TONES.search(background_field)
-    if texture is None or tones is None or tones.group(1) not in PALETTES:
-        raise ValueError(f"not a world caption's background field: {background_field!r}")
-    return texture, tones.group(1)
-
-
 def attribute_labels(fields: dict[str, str], camera: str | None, caption: str) -> dict[str, int]:
     """Class indices for what `caption` (a training caption built from `fields`) states, IGNORE for the rest; every
     attribute of ALL_ATTRIBUTES. Every non-empty world caption keeps the short or the dense field, both of which name
@@ -67,13 +55,12 @@ def attribute_labels(fields: dict[str, str], camera: str | None, caption: str) -
     if not caption:
         return {k: IGNORE for k in ALL_ATTRIBUTES}
     colour, shape, motion = main_object(fields["short"])
-    texture, palette = scene_of(fields["background"])
-    tones = _TONES.search(fields["background"])
+    texture, palette, tones = background_scene(fields["background"])
     stated = {"colour": colour, "shape": shape, "motion": motion,
               "camera": camera if camera and camera_sentence(camera) in caption else None,
               "background": texture if (BACKGROUND_PHRASE[texture] in caption
                                          or f"on a {BACKGROUND_WORD[texture]} background" in caption) else None,
-              "palette": palette if tones is not None and tones.group(0).strip() in caption else None}
+              "palette": palette if tones in caption else None}
     return {k: ALL_ATTRIBUTES[k].index(v) if v is not None else IGNORE for k, v in stated.items()}
 
 

@@ -11,10 +11,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from hyvideo.world.evaluate import (  # noqa: E402
-    analyse_clip, camera_gain, contact_sheet, degrade, evaluate_videos, far_gain_by_background, motion_breakdown,
-    subject_gain)
+    analyse_clip, background_palette, camera_gain, contact_sheet, degrade, evaluate_videos, far_gain_by_background,
+    motion_breakdown, subject_gain)
 from hyvideo.world.render import render_clip  # noqa: E402
-from hyvideo.world.scene import sample_spec  # noqa: E402
+from hyvideo.world.scene import PALETTES, palette_tones, sample_spec  # noqa: E402
 from hyvideo.world.schema import camera_ids  # noqa: E402
 
 CAMERAS = camera_ids()
@@ -166,6 +166,19 @@ def test_subject_gain_pairs_each_clip_with_its_render_per_camera(clips):
     assert subject_gain(unseen, reference) == {}
 
 
+def test_background_palette_names_the_palette_a_render_is_drawn_in(clips):
+    specs, videos = clips
+    named = [next(n for n in PALETTES if palette_tones(n) == s.bg_tones) for s in specs]
+    assert len(set(named)) >= 6  # the sample covers most palettes, grey included or not
+    read = [background_palette(v) for v in videos]
+    assert sum(r == n for r, n in zip(read, named)) >= 0.97 * len(specs), list(zip(named, read))
+    assert sum(r == n for r, n in zip((background_palette(degrade(v, seed=i)) for i, v in enumerate(videos)), named)) \
+        >= 0.9 * len(specs)
+    # A background washed to grey reads as grey, whatever palette it was drawn in.
+    grey = videos[0].mean(-1, keepdims=True).repeat(3, -1).astype(np.uint8)
+    assert background_palette(grey) == "grey"
+
+
 def test_motion_breakdown_counts_per_camera_and_motion_and_lists_the_misses():
     def clip(motion: str, camera: str, read: str) -> dict:
         return {"expected": {"motion": motion, "camera": camera}, "predicted": {"motion": read, "camera": camera}}
@@ -205,7 +218,8 @@ def test_evaluate_model_reports_the_settings_recorded_beside_the_frames(tmp_path
     item = load_prompt_records(HELDOUT_JSON)[0]
     frames = tmp_path / "frames"
     frames.mkdir()
-    np.save(frames / f"{item['id']}_s0.npy", render_clip(heldout_spec(prompt_of(item), 0)))  # the world's own render
+    # The world's own render of the caption's scene (index 0: the spec heldout.json's fields describe)
+    np.save(frames / f"{item['id']}_s0.npy", render_clip(heldout_spec(prompt_of(item), index=0)))
     pack = {"id": "some-pack", "version": "9.9.9", "sha256": "ab"}
     (frames / "settings.json").write_text(json.dumps({"steps": 12, "shift": 7.0, "guidance": 2.5, "cfgScale": 1,
                                                       "pack": pack, "seeds": 1}))
@@ -220,8 +234,9 @@ def test_evaluate_model_reports_the_settings_recorded_beside_the_frames(tmp_path
     report = json.loads((tmp_path / "eval" / "report.json").read_text())
     assert report["settings"]["guidance"] == 2.5 and report["settings"]["steps"] == 12
     assert report["settings"]["shift"] == 7.0 and report["settings"]["pack"] == pack
-    assert report["accuracy"]["colour"] == 1.0  # a render scores right
+    assert report["accuracy"]["colour"] == 1.0 and report["accuracy"]["palette"] == 1.0  # a render scores right
     assert "guidance 2.5" in (tmp_path / "eval" / "report.md").read_text()
+    assert "| background palette | 100.0% | 1 |" in (tmp_path / "eval" / "report.md").read_text()
     refused = evaluate("--guidance", "4")
     assert refused.returncode != 0 and "settings.json says how" in refused.stderr
     (frames / "settings.json").unlink()  # a folder from before frames recorded their settings: unknown, not guessed
@@ -246,6 +261,7 @@ def test_evaluate_model_scores_the_vae_alone_on_the_renders(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads((tmp_path / "eval" / "report.json").read_text())
     assert report["settings"]["backend"] == "vae-roundtrip" and report["settings"]["guidance"] is None
+    assert "palette" not in report["accuracy"]  # a seed's render draws its own palette, not the caption's
     render = render_clip(heldout_spec(prompt_of(item), 0)).astype(np.float64)
     decoded = np.load(saved / f"{item['id']}_s0.npy").astype(np.float64)
     assert decoded.shape == render.shape

@@ -6,8 +6,8 @@ import pytest
 import torch
 
 from hyvideo.text_supervision import (ALL_ATTRIBUTES, ATTRIBUTES, IGNORE, AttributeHeads, attribute_labels, label_batch,
-                                      main_object, scene_of)
-from hyvideo.world.captions import caption_fields, training_caption
+                                      main_object)
+from hyvideo.world.captions import background_scene, caption_fields, training_caption
 from hyvideo.world.scene import PALETTES, palette_tones, sample_spec
 from hyvideo.world.schema import camera_sentence
 
@@ -67,7 +67,7 @@ def test_scene_labels_name_the_texture_and_palette_the_caption_states():
         spec = sample_spec(rng, still_image=i % 4 == 0)
         fields, camera = caption_fields(spec)
         palette = next(name for name in PALETTES if palette_tones(name) == spec.bg_tones)
-        assert scene_of(fields["background"]) == (spec.background, palette)
+        assert background_scene(fields["background"])[:2] == (spec.background, palette)
         caption = training_caption(fields, camera, random.Random(i))
         labels = attribute_labels(fields, camera, caption)
         for key, truth in (("background", spec.background), ("palette", palette)):
@@ -81,7 +81,7 @@ def test_scene_labels_name_the_texture_and_palette_the_caption_states():
             assert " tones" in caption
     assert all(stated and unstated for stated, unstated in counts.values()), counts
     with pytest.raises(ValueError):
-        scene_of("a muted grid pattern in bright pink tones")
+        background_scene("a muted grid pattern in bright pink tones")
 
 
 def test_heads_train_the_scene_readouts_only_when_asked():

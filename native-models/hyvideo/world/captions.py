@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .scene import ClipSpec
+from .scene import BACKGROUNDS, PALETTES, ClipSpec
 from .schema import camera_ids, camera_position, camera_sentence, field_ids, field_template, joiner, load_schema
 
 MOTION_SHORT = {
@@ -87,6 +87,20 @@ def caption_fields(spec: ClipSpec) -> tuple[dict[str, str], str | None]:
         "atmosphere": spec.atmosphere,
     }
     return {k: values[k] for k in field_ids() if k in values}, spec.camera
+
+
+_TONES = re.compile(r" in (?:dark )?([a-z]+)(?: and (?:dark )?[a-z]+)? tones")
+
+
+def background_scene(background_field: str) -> tuple[str, str, str]:
+    """(texture, palette, tones phrase) of a background field as caption_fields writes it, e.g. 'a muted grid pattern
+    in dark olive and olive tones, with a low fence in the foreground' -> ('grid', 'olive', 'in dark olive and olive
+    tones'): each palette's tones carry one hue word, its name (scene.PALETTES)."""
+    texture = next((b for b in BACKGROUNDS if background_field.startswith(BACKGROUND_PHRASE[b])), None)
+    tones = _TONES.search(background_field)
+    if texture is None or tones is None or tones.group(1) not in PALETTES:
+        raise ValueError(f"not a world caption's background field: {background_field!r}")
+    return texture, tones.group(1), tones.group(0).strip()
 
 
 def composer_fields(fields: Mapping[str, str], camera: str | None) -> dict[str, str]:

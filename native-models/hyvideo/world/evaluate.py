@@ -14,7 +14,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from .scene import COLOURS, INV_DEPTH_FAR, INV_DEPTH_NEAR, INV_DEPTH_SUBJECT, REF, SHAPES
+from .scene import COLOURS, INV_DEPTH_FAR, INV_DEPTH_NEAR, INV_DEPTH_SUBJECT, PALETTES, REF, SHAPES
 from .schema import camera_ids
 
 _CHROMA_NAMES = [c for c in COLOURS if c != "white"]
@@ -130,6 +130,27 @@ def object_pixels(video: np.ndarray) -> np.ndarray:
     the evaluator tracks subjects with (objects saturated and bright, or white; backgrounds muted)."""
     cls, _ = _object_classes(np.asarray(video).astype(np.float32) / 255.0)
     return cls >= 0
+
+
+_GREY_SATURATION = 0.1  # below it a tone is grey whatever its hue, as the captions name tones
+
+
+def background_palette(video: np.ndarray) -> str:
+    """The named palette (scene.PALETTES) a clip's background is drawn in: the mean of the lighter half of its
+    background pixels above the ledge (objects and their rims masked), grey below _GREY_SATURATION, else the palette of
+    the nearest hue. Each palette's light pattern tone keeps its hue and saturation (0.24) under every lighting."""
+    x = np.asarray(video).astype(np.float32) / 255.0
+    cls, _ = _object_classes(x)
+    rows = slice(0, int(_NEAR_ROWS * x.shape[1]))
+    px = x[:, rows][~_dilate(cls >= 0, 2)[:, rows]]
+    if len(px) == 0:
+        return "grey"
+    light = px[px.max(-1) >= np.median(px.max(-1))].mean(0)
+    hue, sat, _ = colorsys.rgb_to_hsv(*light)
+    if sat < _GREY_SATURATION:
+        return "grey"
+    chromatic = [(name, h) for name, (h, s) in PALETTES.items() if s >= _GREY_SATURATION]
+    return min(chromatic, key=lambda nh: min(abs(hue - nh[1]), 1 - abs(hue - nh[1])))[0]
 
 
 def _track_main(cls: np.ndarray) -> tuple[str | None, np.ndarray]:
