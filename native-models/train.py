@@ -50,7 +50,8 @@ from hyvideo.flow import noisy_input, training_sigmas
 from hyvideo.pipeline import HunyuanVideoModel, latent_shape, to_uint8, to_video_tensor
 from hyvideo.precision import choose_bf16, cpu_has_bf16_flags
 from hyvideo.prompt import PromptTokenizer
-from hyvideo.text_supervision import ALL_ATTRIBUTES, ATTRIBUTES, AttributeHeads, attribute_labels, label_batch, labelled_counts
+from hyvideo.text_supervision import (ALL_ATTRIBUTES, ATTRIBUTES, AttributeHeads, attribute_labels, label_batch,
+                                     labelled_counts)
 from hyvideo.templates import IMAGE_TEMPLATE, NEGATIVE_PROMPT, VIDEO_TEMPLATE
 from hyvideo.tokenizer_build import train_clip_tokenizer, train_llm_tokenizer
 from hyvideo.world.captions import caption_fields, render_caption, training_caption
@@ -792,6 +793,7 @@ TRAIN_ATTENTION_KERNEL = SDPBackend.MATH
 # with true CFG 31.0%) where 1e-4's lost a sixth of it (26.8%).
 DISTILL_LR = 3e-4
 TEXT_LR = 1e-3  # text warm-up: encoders and read-outs only
+LOGGED_READOUTS = ("motion", "camera", "palette")  # the warm-up's read-out accuracies printed (all go to losses.jsonl)
 
 
 def attribute_heads(model: HunyuanVideoModel, state: dict, names: tuple[str, ...]) -> AttributeHeads:
@@ -833,7 +835,7 @@ def stage_text(run: Run, model: HunyuanVideoModel, state: dict) -> None:
             accs = {k: float(np.mean([r[1][k] for r in recent if k in r[1]])) for k in keys}
             run.log_loss("text", step, float(np.mean([r[0] for r in recent])), **accs)
             print(f"[text] step {step}/{a.text_steps} loss {np.mean([r[0] for r in recent]):.4f} "
-                  + " ".join(f"{k} {v:.2f}" for k, v in accs.items() if any(n in k for n in ("camera", "motion", "palette"))),
+                  + " ".join(f"{k} {v:.2f}" for k, v in accs.items() if k.split("_", 1)[1] in LOGGED_READOUTS),
                   flush=True)
             recent = []
         if run.due() or step == a.text_steps:
