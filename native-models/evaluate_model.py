@@ -15,9 +15,9 @@ import numpy as np
 import torch
 
 from hyvideo.pipeline import HunyuanVideoModel, generate, to_uint8, to_video_tensor
+from hyvideo.world.captions import background_scene
 from hyvideo.world.evaluate import (background_palette, camera_gain, contact_sheet, degrade, evaluate_videos,
                                     far_gain_by_background, motion_breakdown, subject_gain)
-from hyvideo.world.captions import background_scene
 from hyvideo.world.heldout import HELDOUT_JSON, heldout_spec, load_prompt_records, prompt_of
 from hyvideo.world.render import render_clip
 
