@@ -8,7 +8,8 @@ each width is timed with the batch computed in passes of those sizes, the gradie
 --micro-batch): the same step, smaller activations. With --attention default,math each is also timed with
 PyTorch's scaled-dot-product attention left to choose its kernel (on CPU the flash kernel) and forced to the math
 one (matrix products and a softmax). With --batches 32,16 each is also timed at those batch sizes (a whole step each:
-passes, optimizer), reported per clip too: train.py's --dit-batch.
+passes, optimizer), reported per clip too: train.py's --dit-batch. A width may name its block counts too,
+HIDDEN:HEADS/DUAL:SINGLE (train.py's --dit-depth; 2:4 when not named): `--widths 192:6,128:4/4:8`.
 
 Usage: node build/scripts/python.mjs run native-models/bench_dit_step.py [--widths 128:4,192:6] [--reps 4]
        [--frozen-text] [--micro-batches 32,16,8] [--attention default,math] [--batches 32,16] [--bf16]"""
@@ -32,7 +33,8 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--widths", default="128:4,192:6", help="hidden:heads pairs (head dim 32 keeps the RoPE split)")
+    p.add_argument("--widths", default="128:4,192:6",
+                   help="hidden:heads pairs (head dim 32 keeps the RoPE split), each optionally /dual:single blocks")
     p.add_argument("--reps", type=int, default=4, help="timed steps per width after one warm-up step")
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--threads", type=int, default=2)
@@ -50,8 +52,11 @@ def main() -> None:
     prompts = [items[i % len(items)]["prompt"] for i in range(max(batches))]
     runs = {}
     for pair in a.widths.split(","):
-        hidden, heads = (int(v) for v in pair.split(":"))
-        cfg = dataclasses.replace(base.cfg, dit=dataclasses.replace(base.cfg.dit, hidden_size=hidden, heads_num=heads))
+        width, _, depth = pair.partition("/")
+        hidden, heads = (int(v) for v in width.split(":"))
+        dual, single = (int(v) for v in (depth or "2:4").split(":"))
+        cfg = dataclasses.replace(base.cfg, dit=dataclasses.replace(
+            base.cfg.dit, hidden_size=hidden, heads_num=heads, mm_double_blocks_depth=dual, mm_single_blocks_depth=single))
         micros = [int(m) for m in a.micro_batches.split(",")] if a.micro_batches else [a.batch]
         for frozen in (False, True) if a.frozen_text else (False,):
             for micro in micros:
@@ -59,7 +64,8 @@ def main() -> None:
                     for batch in batches:
                         model = HunyuanVideoModel(cfg, base.tokenizer).train()
                         params = model.dit.parameters() if frozen else model.parameters()
-                        label = (f"DiT hidden {hidden}" + (", text frozen" if frozen else "")
+                        label = (f"DiT hidden {hidden}" + (f", blocks {dual}+{single}" if depth else "")
+                                 + (", text frozen" if frozen else "")
                                  + (f", passes of {micro}" if a.micro_batches else "")
                                  + (f", {attention} attention" if "," in a.attention else ""))
                         runs[label + f", batch {batch}"] = (model, frozen, micro, attention,

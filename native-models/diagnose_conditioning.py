@@ -34,7 +34,7 @@ def load_model(work: Path, weights: Path | None) -> HunyuanVideoModel:
 
     tok = train.load_tokenizer(argparse.Namespace(work=work))  # type: ignore[arg-type]
     state = torch.load(work / "checkpoint.pt", map_location="cpu", weights_only=False)
-    model = HunyuanVideoModel(train.model_config(tok, state.get("dit_width")), tok)
+    model = HunyuanVideoModel(train.model_config(tok, state.get("dit_width"), state.get("dit_depth")), tok)
     model.load_state_dict(state["model"])
     if "teacher" in state:  # distillation started: the model's text encoders are the EMA ones; score the teacher
         model.dit.load_state_dict(state["teacher"])

@@ -139,6 +139,9 @@ def parse_args() -> argparse.Namespace:
                    help="DiT hidden size and heads (default 128:4, or the --init-from weights'; keep the head dim at "
                         "32, the RoPE split's sum). With --init-from, a width other than the weights' trains a "
                         "fresh DiT on their VAE and text encoders")
+    p.add_argument("--dit-depth", type=parse_depth, default=None, metavar="DUAL:SINGLE",
+                   help="DiT dual- and single-stream block counts (default 2:4, or the --init-from weights'); like "
+                        "--dit-width, a depth other than the weights' trains a fresh DiT, and a work folder keeps its own")
     p.add_argument("--quick", action="store_true", help="tiny sizes: checks the whole recipe end to end in minutes")
     p.add_argument("--stop-after", choices=["data", "vae", "latents", "dit", "distill"], default=None)
     p.add_argument("--resume-file", type=Path, default=HERE / "training" / "resume.pt")
@@ -192,6 +195,16 @@ def parse_width(text: str) -> tuple[int, int]:
     if hidden % heads or hidden // heads != 32:
         raise argparse.ArgumentTypeError(f"{text}: hidden / heads must be 32 (the RoPE split 8+12+12)")
     return hidden, heads
+
+
+def parse_depth(text: str) -> tuple[int, int]:
+    try:
+        dual, single = (int(v) for v in text.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text}: give DUAL:SINGLE block counts, e.g. 2:4") from None
+    if dual < 1 or single < 0:
+        raise argparse.ArgumentTypeError(f"{text}: at least one dual-stream block, and no negative count")
+    return dual, single
 
 
 def map_tensors(value, fn):
@@ -356,13 +369,17 @@ def load_tokenizer(run: Run) -> PromptTokenizer:
                            Tokenizer.from_file(str(run.work / "tokenizer_clip.json")))
 
 
-def model_config(tok: PromptTokenizer, dit_width: tuple[int, int] | list[int] | None = None) -> ModelConfig:
-    """The recipe's sizes; `dit_width` (hidden, heads) overrides the DiT's width (a checkpoint records it)."""
+def model_config(tok: PromptTokenizer, dit_width: tuple[int, int] | list[int] | None = None,
+                 dit_depth: tuple[int, int] | list[int] | None = None) -> ModelConfig:
+    """The recipe's sizes; `dit_width` (hidden, heads) and `dit_depth` (dual, single blocks) override the DiT's (a
+    checkpoint records both)."""
     cfg = small_config(vocab_llm=tok.llm.get_vocab_size(), vocab_clip=tok.clip.get_vocab_size())
-    if dit_width is None:
-        return cfg
-    hidden, heads = dit_width
-    return dataclasses.replace(cfg, dit=dataclasses.replace(cfg.dit, hidden_size=hidden, heads_num=heads))
+    dit = cfg.dit
+    if dit_width is not None:
+        dit = dataclasses.replace(dit, hidden_size=dit_width[0], heads_num=dit_width[1])
+    if dit_depth is not None:
+        dit = dataclasses.replace(dit, mm_double_blocks_depth=dit_depth[0], mm_single_blocks_depth=dit_depth[1])
+    return dataclasses.replace(cfg, dit=dit)
 
 
 # ---------------------------------------------------------------- stage 1: VAE
@@ -754,23 +771,31 @@ def ema_update(ema: torch.nn.Module, live: torch.nn.Module, decay: float) -> Non
 
 
 DEFAULT_DIT_WIDTH = (small_config().dit.hidden_size, small_config().dit.heads_num)
+DEFAULT_DIT_DEPTH = (small_config().dit.mm_double_blocks_depth, small_config().dit.mm_single_blocks_depth)
+# A DiT size the command line sets: (argparse dest, checkpoint key, default, the config.json "dit" keys it reads).
+DIT_SIZES = {
+    "width": ("dit_width", "dit_width", DEFAULT_DIT_WIDTH, ("hidden_size", "heads_num")),
+    "depth": ("dit_depth", "dit_depth", DEFAULT_DIT_DEPTH, ("mm_double_blocks_depth", "mm_single_blocks_depth")),
+}
 
 
-def run_dit_width(a: argparse.Namespace, state: dict) -> tuple[int, int]:
-    """The DiT width this invocation trains: a resumed run's own (a --dit-width that differs is refused; work folders
-    from before widths were recorded hold the default), else --dit-width, else the --init-from weights' (continuing
-    a wider pack keeps its DiT rather than starting a fresh default-width one), else the default."""
+def run_dit_size(a: argparse.Namespace, state: dict, which: str) -> tuple[int, int]:
+    """The DiT width or depth this invocation trains: a resumed run's own (a flag that differs is refused; work
+    folders from before the size was recorded hold the default), else the flag's, else the --init-from weights'
+    (continuing a wider or deeper pack keeps its DiT rather than starting a fresh default one), else the default."""
+    dest, key, default, config_keys = DIT_SIZES[which]
+    asked = getattr(a, dest)
     if "model" in state:
-        recorded = tuple(state.get("dit_width") or DEFAULT_DIT_WIDTH)
-        if a.dit_width is not None and a.dit_width != recorded:
-            raise SystemExit(f"--dit-width: {a.work} holds a run with DiT width {list(recorded)}; use a fresh --work")
+        recorded = tuple(state.get(key) or default)
+        if asked is not None and asked != recorded:
+            raise SystemExit(f"--dit-{which}: {a.work} holds a run with DiT {which} {list(recorded)}; use a fresh --work")
         return recorded
-    if a.dit_width is not None:
-        return a.dit_width
+    if asked is not None:
+        return asked
     if a.init_from is not None:
         dit = json.loads((a.init_from / "config.json").read_text())["dit"]
-        return dit["hidden_size"], dit["heads_num"]
-    return DEFAULT_DIT_WIDTH
+        return tuple(dit[k] for k in config_keys)
+    return default
 
 
 IMAGE_EVERY = 6  # every 6th DiT batch is stills (image-video joint training); the rest teach motion and camera
@@ -1099,11 +1124,11 @@ def main() -> None:
     if a.stop_after == "data":
         return
     tok = load_tokenizer(run)
-    width = run_dit_width(a, state)
-    model = HunyuanVideoModel(model_config(tok, width), tok)
+    width, depth = run_dit_size(a, state, "width"), run_dit_size(a, state, "depth")
+    model = HunyuanVideoModel(model_config(tok, width, depth), tok)
     if a.init_from is not None and "model" not in state:
         state = adopted_state(a, model)
-    state["dit_width"] = list(width)
+    state["dit_width"], state["dit_depth"] = list(width), list(depth)
     if "model" in state:
         if "scaling_factor" in state:
             model.cfg.vae.scaling_factor = state["scaling_factor"]

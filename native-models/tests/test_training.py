@@ -232,6 +232,16 @@ def test_init_from_trained_weights_continues_with_their_tokenizers_and_vae(tmp_p
     out = run_train(fresh, "--init-from", str(trained), "--fresh-dit", "--stop-after", "dit")
     assert "a fresh DiT" in out and "[dit] step 4/4" in out
     assert "DiT width [64, 2]" in refused_train(wide / "work", "--dit-width", "96:3")
+    # A different depth likewise: a fresh DiT with those block counts, which the work folder records.
+    deep = tmp_path / "deep"
+    out = run_train(deep, "--init-from", str(trained), "--dit-depth", "1:3", "--stop-after", "dit")
+    assert "a fresh DiT" in out and "[dit] step 4/4" in out
+    held = torch.load(deep / "work" / "checkpoint.pt", weights_only=False)
+    assert held["dit_depth"] == [1, 3]
+    blocks = {".".join(k.split(".")[1:3]) for k in held["model"] if k.startswith("dit.") and "_blocks." in k}
+    assert blocks == {"double_blocks.0", "single_blocks.0", "single_blocks.1", "single_blocks.2"}
+    assert "DiT depth [1, 3]" in refused_train(deep / "work", "--dit-depth", "2:4")
+    assert "DUAL:SINGLE" in refused_train(tmp_path / "nothing", "--dit-depth", "4")
     # Continuing those 64-wide weights without --dit-width keeps their DiT: adopted at its width, not a fresh default.
     narrow = tmp_path / "narrow"
     out = run_train(narrow, "--init-from", str(wide / "weights"), "--stop-after", "dit")
