@@ -772,10 +772,10 @@ def ema_update(ema: torch.nn.Module, live: torch.nn.Module, decay: float) -> Non
 
 DEFAULT_DIT_WIDTH = (small_config().dit.hidden_size, small_config().dit.heads_num)
 DEFAULT_DIT_DEPTH = (small_config().dit.mm_double_blocks_depth, small_config().dit.mm_single_blocks_depth)
-# A DiT size the command line sets: (argparse dest, checkpoint key, default, the config.json "dit" keys it reads).
+# A DiT size the command line sets: (its argparse dest and checkpoint key, default, the config.json "dit" keys).
 DIT_SIZES = {
-    "width": ("dit_width", "dit_width", DEFAULT_DIT_WIDTH, ("hidden_size", "heads_num")),
-    "depth": ("dit_depth", "dit_depth", DEFAULT_DIT_DEPTH, ("mm_double_blocks_depth", "mm_single_blocks_depth")),
+    "width": ("dit_width", DEFAULT_DIT_WIDTH, ("hidden_size", "heads_num")),
+    "depth": ("dit_depth", DEFAULT_DIT_DEPTH, ("mm_double_blocks_depth", "mm_single_blocks_depth")),
 }
 
 
@@ -783,8 +783,8 @@ def run_dit_size(a: argparse.Namespace, state: dict, which: str) -> tuple[int, i
     """The DiT width or depth this invocation trains: a resumed run's own (a flag that differs is refused; work
     folders from before the size was recorded hold the default), else the flag's, else the --init-from weights'
     (continuing a wider or deeper pack keeps its DiT rather than starting a fresh default one), else the default."""
-    dest, key, default, config_keys = DIT_SIZES[which]
-    asked = getattr(a, dest)
+    key, default, config_keys = DIT_SIZES[which]
+    asked = getattr(a, key)
     if "model" in state:
         recorded = tuple(state.get(key) or default)
         if asked is not None and asked != recorded:
