@@ -279,3 +279,35 @@ def test_evaluate_model_scores_the_vae_alone_on_the_renders(tmp_path):
     assert 0 < np.abs(diff).mean() < 20  # altered, not replaced
     both = subprocess.run([*run, "--blurred-renders", "1"], cwd=here, capture_output=True, text=True, timeout=300)
     assert both.returncode != 0 and "--blurred-renders" in both.stderr
+
+
+def test_run_spread_counts_a_prompts_seeds_as_one_draw_when_they_agree(tmp_path):
+    """diagnose_run_spread.py: seeds that are right or wrong together (prompt by prompt) count as one clip each, seeds
+    that scatter as four; and the per-prompt rates of two reports correlate where they miss the same prompts."""
+    import json
+    import subprocess
+
+    from diagnose_run_spread import intra_prompt_correlation, spread
+
+    together = np.repeat([[1.0], [1.0], [0.0], [1.0], [0.0], [1.0]], 4, axis=1)
+    assert intra_prompt_correlation(together) == pytest.approx(1.0)
+    assert spread(together)["effective_clips"] == pytest.approx(6.0)
+    assert spread(together)["all_seeds_right"] == 4 and spread(together)["no_seed_right"] == 2
+    scattered = np.array([[1, 0, 1, 0], [0, 1, 0, 1], [1, 1, 0, 0], [0, 0, 1, 1]], dtype=float)  # every prompt 2 of 4
+    assert intra_prompt_correlation(scattered) < 0 and spread(scattered)["effective_clips"] == 16
+    assert spread(scattered)["mixed"] == 4
+
+    def report(folder: str, right: np.ndarray) -> Path:
+        clips = [{"expected": {"motion": "still"}, "predicted": {"motion": "still" if ok else "grows"}} for ok in right.ravel()]
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "report.json").write_text(json.dumps({"settings": {"seeds": right.shape[1]}, "clips": clips}))
+        return tmp_path / folder
+
+    here = Path(__file__).resolve().parents[1]
+    run = [sys.executable, str(here / "diagnose_run_spread.py"), str(report("a", together)), str(report("b", together[::-1]))]
+    done = subprocess.run(run, cwd=here, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "| 66.7% | 4 / 2 / 0 | 1.00 | 6 of 24 | 19.2 points |" in done.stdout
+    assert "prompts right in every report (≥ 3/4 of seeds): 2 of 6" in done.stdout
+    refused = subprocess.run(run[:3] + [str(report("c", together[:3]))], cwd=here, capture_output=True, text=True, timeout=120)
+    assert refused.returncode != 0 and "differ in prompts or seeds" in refused.stderr
