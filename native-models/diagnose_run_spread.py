@@ -7,25 +7,32 @@ estimate on the 0/1 "motion right"), the design effect is 1 + (m - 1)·rho and t
 clips / (1 + (m - 1)·rho) independent ones. The standard error printed is sqrt(p(1 - p) / effective clips): how
 far the figure would move on another list of prompts like these. Across runs of one recipe the list is the same,
 so the table of per-prompt rate correlations between runs says whether the prompts a run misses are the list's
-hard prompts (high correlation) or the run's own (low).
+hard prompts (high correlation) or the run's own (low). --prompts lists the prompts that half the clips or more miss
+over all the reports, with each report's count and the readings they got instead.
 
-Usage: node build/scripts/python.mjs run native-models/diagnose_run_spread.py REPORT_DIR [REPORT_DIR ...]"""
+Usage: node build/scripts/python.mjs run native-models/diagnose_run_spread.py REPORT_DIR [REPORT_DIR ...] [--prompts]"""
 from __future__ import annotations
 
 import argparse
 import json
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
 
-def motion_right(report_dir: Path) -> np.ndarray:
-    """(prompts, seeds) booleans: the clip's motion read as asked. Clips are stored prompt-major, seeds within."""
+def load_clips(report_dir: Path) -> tuple[list[dict], int]:
+    """A report's clips (stored prompt-major, seeds within) and its seeds per prompt."""
     report = json.loads((report_dir / "report.json").read_text())
     seeds = int(report["settings"]["seeds"])
-    right = [clip["expected"]["motion"] == clip["predicted"]["motion"] for clip in report["clips"]]
-    if len(right) % seeds:
-        raise SystemExit(f"{report_dir}: {len(right)} clips do not divide into {seeds} seeds")
+    if len(report["clips"]) % seeds:
+        raise SystemExit(f"{report_dir}: {len(report['clips'])} clips do not divide into {seeds} seeds")
+    return report["clips"], seeds
+
+
+def motion_right(clips: list[dict], seeds: int) -> np.ndarray:
+    """(prompts, seeds) 0/1: the clip's motion read as asked."""
+    right = [clip["expected"]["motion"] == clip["predicted"]["motion"] for clip in clips]
     return np.array(right, dtype=float).reshape(-1, seeds)
 
 
@@ -55,8 +62,10 @@ def spread(right: np.ndarray) -> dict:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("reports", type=Path, nargs="+", help="evaluate_model.py --out folders of one prompt list")
+    p.add_argument("--prompts", action="store_true", help="list the prompts missed in half the clips or more")
     a = p.parse_args()
-    tables = [motion_right(r) for r in a.reports]
+    loaded = [load_clips(r) for r in a.reports]
+    tables = [motion_right(clips, seeds) for clips, seeds in loaded]
     if len({t.shape for t in tables}) > 1:
         raise SystemExit("the reports differ in prompts or seeds: " + ", ".join(f"{r}: {t.shape}" for r, t in zip(a.reports, tables)))
     print("| report | motion | prompts all seeds right / none / mixed | intra-prompt r | effective clips | standard error |")
@@ -72,6 +81,24 @@ def main() -> None:
             print("  " + "  ".join(f"{v:5.2f}" for v in row))
         print(f"prompts right in every report (≥ 3/4 of seeds): {int((rates >= 0.75).all(0).sum())} of {rates.shape[1]}; "
               f"wrong in every report (≤ 1/4): {int((rates <= 0.25).all(0).sum())}")
+    if a.prompts:
+        print_missed_prompts(loaded, tables)
+
+
+def print_missed_prompts(loaded: list[tuple[list[dict], int]], tables: list[np.ndarray]) -> None:
+    right = np.array([t.sum(1) for t in tables])  # reports x prompts
+    clips, seeds = loaded[0]
+    print("\n| prompt (list position) | asked (colour shape motion / camera) | right per report | read instead, all reports |")
+    print("|---|---|---|---|")
+    for prompt in np.argsort(right.sum(0), kind="stable"):
+        if right[:, prompt].sum() * 2 > seeds * len(tables):
+            continue
+        asked = clips[prompt * seeds]["expected"]
+        instead = Counter(c[prompt * s + k]["predicted"]["motion"] for c, s in loaded for k in range(s)
+                          if c[prompt * s + k]["predicted"]["motion"] != asked["motion"])
+        print(f"| {prompt + 1} | {asked['colour']} {asked['shape']} {asked['motion']} / {asked['camera']} | "
+              f"{' '.join(f'{int(n)}/{seeds}' for n in right[:, prompt])} | "
+              f"{', '.join(f'{m} {n}' for m, n in instead.most_common(3))} |")
 
 
 if __name__ == "__main__":

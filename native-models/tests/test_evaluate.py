@@ -298,7 +298,8 @@ def test_run_spread_counts_a_prompts_seeds_as_one_draw_when_they_agree(tmp_path)
     assert spread(scattered)["mixed"] == 4
 
     def report(folder: str, right: np.ndarray) -> Path:
-        clips = [{"expected": {"motion": "still"}, "predicted": {"motion": "still" if ok else "grows"}} for ok in right.ravel()]
+        asked = {"colour": "red", "shape": "ring", "motion": "still", "camera": "tilt-down"}
+        clips = [{"expected": asked, "predicted": {"motion": "still" if ok else "grows"}} for ok in right.ravel()]
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "report.json").write_text(json.dumps({"settings": {"seeds": right.shape[1]}, "clips": clips}))
         return tmp_path / folder
@@ -309,5 +310,10 @@ def test_run_spread_counts_a_prompts_seeds_as_one_draw_when_they_agree(tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "| 66.7% | 4 / 2 / 0 | 1.00 | 6 of 24 | 19.2 points |" in done.stdout
     assert "prompts right in every report (≥ 3/4 of seeds): 2 of 6" in done.stdout
+    # --prompts: those missed in half their clips or more over both reports, fewest right first, stable by position.
+    listed = subprocess.run(run + ["--prompts"], cwd=here, capture_output=True, text=True, timeout=120).stdout
+    rows = [line for line in listed.splitlines() if line.startswith("| ") and "/ tilt-down |" in line]
+    assert rows[0] == "| 2 | red ring still / tilt-down | 4/4 0/4 | grows 4 |" and len(rows) == 4
+    assert [row.split(" | ")[0] for row in rows] == ["| 2", "| 3", "| 4", "| 5"]
     refused = subprocess.run(run[:3] + [str(report("c", together[:3]))], cwd=here, capture_output=True, text=True, timeout=120)
     assert refused.returncode != 0 and "differ in prompts or seeds" in refused.stderr
