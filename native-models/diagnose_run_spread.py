@@ -49,6 +49,7 @@ def intra_prompt_correlation(right: np.ndarray) -> float:
 
 
 def spread(right: np.ndarray) -> dict:
+    """One report's motion rate, per-prompt agreement, effective clip count and standard error."""
     prompts, seeds = right.shape
     rate = float(right.mean())
     rho = intra_prompt_correlation(right)

@@ -283,7 +283,7 @@ def test_evaluate_model_scores_the_vae_alone_on_the_renders(tmp_path):
 
 def test_run_spread_counts_a_prompts_seeds_as_one_draw_when_they_agree(tmp_path):
     """diagnose_run_spread.py: seeds that are right or wrong together (prompt by prompt) count as one clip each, seeds
-    that scatter as four; and the per-prompt rates of two reports correlate where they miss the same prompts."""
+    that scatter as four; the command tables each report, and --prompts lists the prompts both reports miss most."""
     import json
     import subprocess
 
