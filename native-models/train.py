@@ -760,6 +760,8 @@ def temporal_loss(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     Camera moves and object motion live in what changes between frames; in the plain loss they are a small part of
     the error next to each frame's texture and colour. This term leaves the optimum unchanged (both terms are
     minimised by the conditional mean) but weights the errors that differ across frames more."""
+    if pred.shape[2] < 2:  # a still image: nothing changes between frames (and the mean of nothing is NaN)
+        return pred.new_zeros(())
     err = pred - target
     return (err[:, :, 1:] - err[:, :, :-1]).pow(2).mean()
 

@@ -118,6 +118,9 @@ def test_temporal_loss_sees_only_what_changes_between_frames():
     assert temporal_loss(target + same_every_frame, target).item() < 1e-12
     drifting = torch.linspace(0, 1, 5).view(1, 1, 5, 1, 1) * torch.ones(2, 16, 5, 4, 4)
     assert abs(temporal_loss(target + drifting, target).item() - 0.25 ** 2) < 1e-6
+    # Every sixth DiT batch is of stills (one latent frame): the term is 0 there, not the NaN of an empty mean.
+    still = torch.randn(2, 16, 1, 4, 4)
+    assert temporal_loss(still + 1.0, still).item() == 0.0
 
 
 def test_ledge_weight_counts_the_bottom_rows_more_and_keeps_the_mean_weight_one():
