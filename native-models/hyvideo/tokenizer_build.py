@@ -50,7 +50,7 @@ def stable_ids(tok: Tokenizer) -> Tokenizer:
     encoder's embedding rows, so without this a seeded run was not reproducible."""
     data = json.loads(tok.to_str())
     model = data["model"]
-    made_by = {}
+    made_by: dict[str, int] = {}
     for rank, pair in enumerate(model["merges"]):
         made_by.setdefault("".join(pair.split(" ") if isinstance(pair, str) else pair), rank)
     special = {t["content"] for t in data["added_tokens"]}
