@@ -8,16 +8,19 @@ each width is timed with the batch computed in passes of those sizes, the gradie
 --micro-batch): the same step, smaller activations. With --attention default,math each is also timed with
 PyTorch's scaled-dot-product attention left to choose its kernel (on CPU the flash kernel) and forced to the math
 one (matrix products and a softmax). With --batches 32,16 each is also timed at those batch sizes (a whole step each:
-passes, optimizer), reported per clip too: train.py's --dit-batch. A width may name its block counts too,
+passes, optimizer), reported per clip too: train.py's --dit-batch. With --optimizers adamw,muon each is also timed
+with Muon on the blocks' matrices (train.py --dit-optimizer muon). A width may name its block counts too,
 HIDDEN:HEADS/DUAL:SINGLE (train.py's --dit-depth; 2:4 when not named): `--widths 192:6,128:4/4:8`.
 
 Usage: node build/scripts/python.mjs run native-models/bench_dit_step.py [--widths 128:4,192:6] [--reps 4]
-       [--frozen-text] [--micro-batches 32,16,8] [--attention default,math] [--batches 32,16] [--bf16]"""
+       [--frozen-text] [--micro-batches 32,16,8] [--attention default,math] [--batches 32,16]
+       [--optimizers adamw,muon] [--bf16]"""
 from __future__ import annotations
 
 import argparse
 import contextlib
 import dataclasses
+import itertools
 import json
 import time
 from pathlib import Path
@@ -26,6 +29,7 @@ import torch
 from torch.nn.attention import SDPBackend, sdpa_kernel
 
 from hyvideo.flow import noisy_input
+from hyvideo.optimizers import dit_optimizer
 from hyvideo.pipeline import HunyuanVideoModel
 
 HERE = Path(__file__).resolve().parent
@@ -42,6 +46,8 @@ def main() -> None:
     p.add_argument("--micro-batches", default=None, help="comma-separated pass sizes to time each width with")
     p.add_argument("--attention", default="default", help="comma-separated: default (PyTorch picks), math")
     p.add_argument("--batches", default=None, help="comma-separated batch sizes to time each width at (default --batch)")
+    p.add_argument("--optimizers", default="adamw",
+                   help="comma-separated: adamw, muon (train.py's --dit-optimizer) to time each width with")
     p.add_argument("--bf16", action="store_true", help="under bf16 autocast, as train.py runs where it is faster")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
@@ -58,18 +64,18 @@ def main() -> None:
         cfg = dataclasses.replace(base.cfg, dit=dataclasses.replace(
             base.cfg.dit, hidden_size=hidden, heads_num=heads, mm_double_blocks_depth=dual, mm_single_blocks_depth=single))
         micros = [int(m) for m in a.micro_batches.split(",")] if a.micro_batches else [a.batch]
-        for frozen in (False, True) if a.frozen_text else (False,):
-            for micro in micros:
-                for attention in a.attention.split(","):
-                    for batch in batches:
-                        model = HunyuanVideoModel(cfg, base.tokenizer).train()
-                        params = model.dit.parameters() if frozen else model.parameters()
-                        label = (f"DiT hidden {hidden}" + (f", blocks {dual}+{single}" if depth else "")
-                                 + (", text frozen" if frozen else "")
-                                 + (f", passes of {micro}" if a.micro_batches else "")
-                                 + (f", {attention} attention" if "," in a.attention else ""))
-                        runs[label + f", batch {batch}"] = (model, frozen, micro, attention,
-                                                            torch.optim.AdamW(params, lr=1e-4), [], batch)
+        variants = itertools.product((False, True) if a.frozen_text else (False,), micros, a.attention.split(","),
+                                     batches, a.optimizers.split(","))
+        for frozen, micro, attention, batch, optimizer in variants:
+            model = HunyuanVideoModel(cfg, base.tokenizer).train()
+            others = [] if frozen else [p for n, p in model.named_parameters() if not n.startswith("dit.")]
+            label = (f"DiT hidden {hidden}" + (f", blocks {dual}+{single}" if depth else "")
+                     + (", text frozen" if frozen else "")
+                     + (f", passes of {micro}" if a.micro_batches else "")
+                     + (f", {attention} attention" if "," in a.attention else "")
+                     + (f", {optimizer}" if "," in a.optimizers else ""))
+            runs[label + f", batch {batch}"] = (model, frozen, micro, attention,
+                                                dit_optimizer(optimizer, model.dit, others, 1e-4, 0.01), [], batch)
     latents = torch.randn(max(batches), 16, 5, 8, 8)
     noise, sigma = torch.randn_like(latents), torch.rand(max(batches))
     for rep in range(a.reps + 1):

@@ -7,7 +7,7 @@ compare within one run (the machine's speed does not enter). Reads native-models
 captions.json and the checkpoint: its EMA weights while the DiT stage runs, the teacher once distillation started) or
 a weights directory (the distilled student, run at guidance 1).
 
-Usage: node build/scripts/python.mjs run native-models/diagnose_conditioning.py [--clips 256] [--weights DIR]"""
+Usage: node build/scripts/python.mjs run native-models/diagnose_conditioning.py [--clips 256] [--weights DIR | --live]"""
 from __future__ import annotations
 
 import argparse
@@ -27,7 +27,7 @@ from hyvideo.world.schema import camera_ids
 HERE = Path(__file__).resolve().parent
 
 
-def load_model(work: Path, weights: Path | None) -> HunyuanVideoModel:
+def load_model(work: Path, weights: Path | None, live: bool = False) -> HunyuanVideoModel:
     if weights is not None:
         return HunyuanVideoModel.load(weights)
     import train  # the recipe's own tokenizer and config helpers, so the checkpoint loads exactly as it trains
@@ -38,7 +38,7 @@ def load_model(work: Path, weights: Path | None) -> HunyuanVideoModel:
     model.load_state_dict(state["model"])
     if "teacher" in state:  # distillation started: the model's text encoders are the EMA ones; score the teacher
         model.dit.load_state_dict(state["teacher"])
-    elif "ema" in state:
+    elif "ema" in state and not live:
         torch.nn.ModuleList([model.dit, model.llm, model.clip]).load_state_dict(state["ema"])
     print(f"[diagnose] checkpoint at {train.describe(state)}", flush=True)
     return model.eval()
@@ -69,11 +69,13 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--work", type=Path, default=HERE / "work")
     p.add_argument("--weights", type=Path, default=None, help="a weights directory instead of the work checkpoint")
+    p.add_argument("--live", action="store_true",
+                   help="score the DiT stage's live weights, not their EMA (short trials, where the EMA still lags)")
     p.add_argument("--clips", type=int, default=256)
     p.add_argument("--sigmas", default="0.5,0.8,0.95")
     a = p.parse_args()
     torch.set_num_threads(2)
-    model = load_model(a.work, a.weights)
+    model = load_model(a.work, a.weights, a.live)
     lat = torch.load(a.work / "latents.pt")["videos"]
     caps = json.loads((a.work / "captions.json").read_text())["videos"]
     idx = list(range(len(caps)))[-a.clips:]

@@ -47,6 +47,7 @@ from torch.nn.attention import SDPBackend, sdpa_kernel
 from hyvideo.config import ModelConfig, small_config
 from hyvideo.cpu_isa import ensure_usable_bf16_isa
 from hyvideo.flow import noisy_input, training_sigmas
+from hyvideo.optimizers import OPTIMIZERS, dit_optimizer
 from hyvideo.pipeline import HunyuanVideoModel, latent_shape, to_uint8, to_video_tensor
 from hyvideo.precision import choose_bf16, cpu_has_bf16_flags
 from hyvideo.prompt import PromptTokenizer
@@ -134,6 +135,9 @@ def parse_args() -> argparse.Namespace:
                         "initialisation, so the run is the recipe from scratch from its latents on (an A/B of the "
                         "later stages without training the VAE again)")
     p.add_argument("--dit-lr", type=float, default=None, help="peak DiT learning rate (default DIT_LR)")
+    p.add_argument("--dit-optimizer", choices=OPTIMIZERS, default="adamw",
+                   help="the DiT stage's optimizer: AdamW, or Muon on the blocks' hidden matrices with AdamW on the "
+                        "rest (hyvideo/optimizers.py)")
     p.add_argument("--distill-lr", type=float, default=DISTILL_LR, help="peak guidance-distillation learning rate")
     p.add_argument("--dit-width", type=parse_width, default=None, metavar="HIDDEN:HEADS",
                    help="DiT hidden size and heads (default 128:4, or the --init-from weights'; keep the head dim at "
@@ -923,7 +927,8 @@ def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
     params = (list(model.dit.parameters()) if a.freeze_text
               else [p for m in trainable for p in m.parameters()] + list(heads.parameters()))
     peak_lr = a.dit_lr or DIT_LR
-    opt = torch.optim.AdamW(params, lr=peak_lr, weight_decay=0.01)
+    others = [] if a.freeze_text else [p for m in (model.llm, model.clip, heads) for p in m.parameters()]
+    opt = dit_optimizer(a.dit_optimizer, model.dit, others, peak_lr, weight_decay=0.01)
     if "dit_opt" in state:
         opt.load_state_dict(state["dit_opt"])
     ema = state.get("ema")
