@@ -924,10 +924,9 @@ def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
     caps = json.loads((run.work / "captions.json").read_text())
     trainable = [model.dit, model.llm, model.clip]  # the EMA keeps all three, so distillation loads it either way
     heads = attribute_heads(model, state, a.text_readouts)
-    params = (list(model.dit.parameters()) if a.freeze_text
-              else [p for m in trainable for p in m.parameters()] + list(heads.parameters()))
-    peak_lr = a.dit_lr or DIT_LR
     others = [] if a.freeze_text else [p for m in (model.llm, model.clip, heads) for p in m.parameters()]
+    params = list(model.dit.parameters()) + others  # what the gradient clip sees: every trained parameter
+    peak_lr = a.dit_lr or DIT_LR
     opt = dit_optimizer(a.dit_optimizer, model.dit, others, peak_lr, weight_decay=0.01)
     if "dit_opt" in state:
         opt.load_state_dict(state["dit_opt"])
