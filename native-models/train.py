@@ -11,9 +11,9 @@
                a stand-in for the pretraining HunyuanVideo's encoders had
   4. dit       flow matching (x = (1-s)·data + s·noise, target noise - data, shifted logit-normal s), images and
                videos jointly, structured captions with random field dropout/permutation, 10% empty captions,
-               text encoders trained with it (there is no pretrained LLM here; --freeze-text keeps them as the
-               warm-up left them, as HV keeps its own frozen) and the attribute read-outs kept as a small
-               auxiliary loss, the objects' latent pixels weighted 1.5x in the flow loss, EMA weights
+               the text encoders frozen as the warm-up left them (as HV keeps its own; --no-freeze-text trains
+               them with the DiT, the attribute read-outs then kept as a small auxiliary loss), the objects'
+               latent pixels weighted 2.5x in the flow loss, Muon on the blocks' hidden matrices, EMA weights
   5. distill   guidance distillation: a guidance-embedded student learns the CFG teacher v_u + w(v_c - v_u),
                w ~ U[1, 6], fed as guidance = w·1000 (spec §5.5)
   6. final     writes weights/hyvideo-small/ (config, safetensors, tokenizers) for export.py, and the loss PNG
@@ -78,7 +78,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--motion-weights", type=parse_motion_weights, default=None, metavar="MOTION=W[,MOTION=W]",
                    help="draw the training videos' subject motions with these relative weights (1 where not named), "
                         "e.g. still=2; default: every motion as likely")
-    p.add_argument("--vae-steps", type=int, default=1500)
+    p.add_argument("--vae-steps", type=int, default=1000)
     p.add_argument("--vae-motion-steps", type=int, default=1000)
     p.add_argument("--vae-ledge-weight", type=parse_loss_weight, default=1.0,
                    help="phase B (motion) of the VAE: loss weight of the near ledge's rows (LEDGE_FIRST_ROW down); 1 = "
@@ -86,12 +86,12 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--vae-ledge-crops", type=parse_share, default=0.0,
                    help="phase B of the VAE: share of its clip crops taken at the frame's bottom, on the ledge, rather "
                         "than anywhere")
-    p.add_argument("--text-steps", type=int, default=400)
+    p.add_argument("--text-steps", type=int, default=1000)
     p.add_argument("--text-readouts", type=parse_readouts, default=tuple(ATTRIBUTES), metavar="NAME[,NAME]",
                    help="what the text encoders' linear read-outs learn in the warm-up (and keep under the DiT stage's "
                         f"auxiliary loss), of {','.join(ALL_ATTRIBUTES)}; default {','.join(ATTRIBUTES)}. background "
                         "and palette add the scene's texture and its named palette (hyvideo/text_supervision.py)")
-    p.add_argument("--dit-steps", type=int, default=6000)
+    p.add_argument("--dit-steps", type=int, default=3500)
     p.add_argument("--distill-steps", type=int, default=400)
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--dit-batch", type=int, default=None,
@@ -105,18 +105,19 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--ledge-weight", type=float, default=1.0,
                    help="weight of the bottom latent rows (the near ledge, which shows a pan's parallax) in the DiT's "
                         "flow loss; 1 = the plain loss")
-    # 1.5 since 2026-12-03: from the same latents it moved the subject in 55% of the held-out clips where the plain
-    # loss did in 36%, and kept the camera (85% against 81%); 3 lost the camera (docs/MODEL_CARD.md, "Diagnoses").
-    p.add_argument("--object-weight", type=float, default=1.5,
+    # 2.5 since 2026-12-07 (1.5 from 2026-12-03, when it moved the subject in 55% of the held-out clips where the
+    # plain loss did in 36%): on one upstream, 2.5 against 1.5 read 77.4 against 72.6% motion held-out and 85.1
+    # against 78.0% on the validation twins, the camera kept; 3 had lost the camera (docs/MODEL_CARD.md, "Diagnoses").
+    p.add_argument("--object-weight", type=float, default=2.5,
                    help="weight of the latent pixels that hold an object (colour, shape, size, motion) in the DiT's flow "
                         "loss; 1 = the plain loss")
     p.add_argument("--path-weight", type=float, default=1.0,
                    help="weight of the latent pixels on the subject's path (an object there in another latent frame of "
                         "the clip) but empty in this one, in the DiT's flow loss; 1 = no extra weight")
-    p.add_argument("--freeze-text", action="store_true",
+    p.add_argument("--freeze-text", action=argparse.BooleanOptionalAction, default=True,
                    help="keep the text encoders as the warm-up left them during the DiT stage (as HunyuanVideo keeps "
                         "its LLM and CLIP frozen): no backward through them, 20-28%% less time per DiT step "
-                        "(bench_dit_step.py)")
+                        "(bench_dit_step.py); --no-freeze-text trains them with the DiT, as packs up to 0.8.0 did")
     p.add_argument("--motion-loss", type=float, default=0.0,
                    help="weight of the frame-to-frame velocity-error term in the DiT loss (see temporal_loss)")
     p.add_argument("--precision", choices=["auto", "bf16", "fp32"], default="auto",
@@ -134,13 +135,14 @@ def parse_args() -> argparse.Namespace:
                    help="with --init-from: adopt only its VAE; the text warm-up and the DiT start from a fresh "
                         "initialisation, so the run is the recipe from scratch from its latents on (an A/B of the "
                         "later stages without training the VAE again)")
-    p.add_argument("--dit-lr", type=float, default=None, help="peak DiT learning rate (default DIT_LR)")
-    p.add_argument("--dit-optimizer", choices=OPTIMIZERS, default="adamw",
+    p.add_argument("--dit-lr", type=float, default=None,
+                   help="peak DiT learning rate (default DIT_LR, the chosen optimizer's)")
+    p.add_argument("--dit-optimizer", choices=OPTIMIZERS, default="muon",
                    help="the DiT stage's optimizer: AdamW, or Muon on the blocks' hidden matrices with AdamW on the "
                         "rest (hyvideo/optimizers.py)")
     p.add_argument("--distill-lr", type=float, default=DISTILL_LR, help="peak guidance-distillation learning rate")
     p.add_argument("--dit-width", type=parse_width, default=None, metavar="HIDDEN:HEADS",
-                   help="DiT hidden size and heads (default 128:4, or the --init-from weights'; keep the head dim at "
+                   help="DiT hidden size and heads (default 192:6, or the --init-from weights'; keep the head dim at "
                         "32, the RoPE split's sum). With --init-from, a width other than the weights' trains a "
                         "fresh DiT on their VAE and text encoders")
     p.add_argument("--dit-depth", type=parse_depth, default=None, metavar="DUAL:SINGLE",
@@ -776,23 +778,27 @@ def ema_update(ema: torch.nn.Module, live: torch.nn.Module, decay: float) -> Non
             pe.lerp_(pl, 1 - decay)
 
 
+# Work folders from before the width was recorded hold the reference config's (128:4); a fresh run trains the
+# recipe's, wider since 2026-12-07: 192 read ~77% motion where 128 and 160 read ~63 and ~71% (docs/MODEL_CARD.md).
 DEFAULT_DIT_WIDTH = (small_config().dit.hidden_size, small_config().dit.heads_num)
+RECIPE_DIT_WIDTH = (192, 6)
 DEFAULT_DIT_DEPTH = (small_config().dit.mm_double_blocks_depth, small_config().dit.mm_single_blocks_depth)
-# A DiT size the command line sets: (its argparse dest and checkpoint key, default, the config.json "dit" keys).
+# A DiT size the command line sets: (its argparse dest and checkpoint key, what an unrecorded work folder holds, what
+# a fresh run trains, the config.json "dit" keys).
 DIT_SIZES = {
-    "width": ("dit_width", DEFAULT_DIT_WIDTH, ("hidden_size", "heads_num")),
-    "depth": ("dit_depth", DEFAULT_DIT_DEPTH, ("mm_double_blocks_depth", "mm_single_blocks_depth")),
+    "width": ("dit_width", DEFAULT_DIT_WIDTH, RECIPE_DIT_WIDTH, ("hidden_size", "heads_num")),
+    "depth": ("dit_depth", DEFAULT_DIT_DEPTH, DEFAULT_DIT_DEPTH, ("mm_double_blocks_depth", "mm_single_blocks_depth")),
 }
 
 
 def run_dit_size(a: argparse.Namespace, state: dict, which: str) -> tuple[int, int]:
     """The DiT width or depth this invocation trains: a resumed run's own (a flag that differs is refused; work
     folders from before the size was recorded hold the default), else the flag's, else the --init-from weights'
-    (continuing a wider or deeper pack keeps its DiT rather than starting a fresh default one), else the default."""
-    key, default, config_keys = DIT_SIZES[which]
+    (continuing a wider or deeper pack keeps its DiT rather than starting a fresh default one), else the recipe's."""
+    key, legacy, recipe, config_keys = DIT_SIZES[which]
     asked = getattr(a, key)
     if "model" in state:
-        recorded = tuple(state.get(key) or default)
+        recorded = tuple(state.get(key) or legacy)
         if asked is not None and asked != recorded:
             raise SystemExit(f"--dit-{which}: {a.work} holds a run with DiT {which} {list(recorded)}; use a fresh --work")
         return recorded
@@ -801,15 +807,16 @@ def run_dit_size(a: argparse.Namespace, state: dict, which: str) -> tuple[int, i
     if a.init_from is not None:
         dit = json.loads((a.init_from / "config.json").read_text())["dit"]
         return tuple(dit[k] for k in config_keys)
-    return default
+    return recipe
 
 
 IMAGE_EVERY = 6  # every 6th DiT batch is stills (image-video joint training); the rest teach motion and camera
 AUX_WEIGHT = 0.1  # attribute heads' cross-entropy next to the flow-matching loss (text_supervision.py)
-# Peak DiT learning rate. Measured on the 0.2.0 latents, 400 steps from scratch at batch 32: 1e-3 reached a held-out
-# flow loss of 0.230 where 3e-4 was at 0.274 (and 0.249 after 600), and the captions mattered more (shuffling them
-# raised the loss by 0.029 against 0.012).
-DIT_LR = 1e-3
+# Peak DiT learning rate by optimizer. AdamW, measured on the 0.2.0 latents, 400 steps from scratch at batch 32: 1e-3
+# reached a held-out flow loss of 0.230 where 3e-4 was at 0.274 (and 0.249 after 600), and the captions mattered
+# more. Muon (hyvideo/optimizers.py), 600-step trials of the 192 DiT on pack 0.8.0's upstream: 4e-3 fit lower than
+# 2e-3 and 1e-3 at every noise level and listened most to the camera sentence (docs/MODEL_CARD.md, the Muon item).
+DIT_LR = {"adamw": 1e-3, "muon": 4e-3}
 # Clips per forward/backward pass of the DiT and distillation steps (the step itself stays at --batch, its gradients
 # accumulated), and the attention kernel of the text and DiT stages (TRAIN_ATTENTION_KERNEL): PyTorch's default on
 # CPU is a flash kernel whose backward took a third of a step in a profile. bench_dit_step.py --micro-batches 32,16
@@ -926,7 +933,7 @@ def stage_dit(run: Run, model: HunyuanVideoModel, state: dict) -> None:
     heads = attribute_heads(model, state, a.text_readouts)
     others = [] if a.freeze_text else [p for m in (model.llm, model.clip, heads) for p in m.parameters()]
     params = list(model.dit.parameters()) + others  # what the gradient clip sees: every trained parameter
-    peak_lr = a.dit_lr or DIT_LR
+    peak_lr = a.dit_lr or DIT_LR[a.dit_optimizer]
     opt = dit_optimizer(a.dit_optimizer, model.dit, others, peak_lr, weight_decay=0.01)
     if "dit_opt" in state:
         opt.load_state_dict(state["dit_opt"])
@@ -1110,8 +1117,8 @@ def main() -> None:
     frozen = state.get("dit_frozen_text")
     if frozen is not None and frozen != a.freeze_text:
         # Its optimizer holds the DiT's parameters alone, or those of the text encoders too: it cannot switch midway.
-        raise SystemExit(f"--freeze-text: {run.work} holds a DiT stage trained with{'' if frozen else 'out'} it; "
-                         "give the same or use a fresh --work")
+        raise SystemExit(f"--freeze-text: {run.work} holds a DiT stage trained with{'' if frozen else 'out'} it; give "
+                         f"{'--freeze-text (the default)' if frozen else '--no-freeze-text'} or use a fresh --work")
     if "dit_step" in state and state.get("dit_batch", a.batch) != (a.dit_batch or a.batch):
         # A resume must not change the DiT step's size midway (its LR schedule and EMA count steps).
         raise SystemExit(f"--dit-batch: {run.work} holds a DiT stage of batch {state.get('dit_batch', a.batch)}; "

@@ -66,6 +66,9 @@ def test_quick_recipe_resumes_and_finishes(tmp_path: Path):
     # Encoded without autograd: a graph kept per batch would hold every clip's activations (GBs at the recipe's size).
     latents = torch.load(tmp_path / "work" / "latents.pt", weights_only=False)
     assert not latents["videos"].requires_grad and not latents["images"].requires_grad
+    # The recipe's DiT: 192 wide, the text encoders frozen after their warm-up, Muon on the blocks' matrices.
+    done = torch.load(tmp_path / "work" / "checkpoint.pt", weights_only=False)
+    assert done["dit_width"] == [192, 6] and done["dit_frozen_text"] is True and set(done["dit_opt"]) == {"adamw", "muon"}
     stages = {json.loads(line)["stage"] for line in (tmp_path / "work" / "losses.jsonl").read_text().splitlines()}
     assert stages == {"vae", "vae_motion", "vae_gate", "text", "dit", "distill"}
 
@@ -272,7 +275,7 @@ def test_init_from_trained_weights_continues_with_their_tokenizers_and_vae(tmp_p
     assert text_keys and all(torch.equal(came[k], went[k]) for k in text_keys)
     assert not torch.equal(came["dit.img_in.proj.weight"], went["dit.img_in.proj.weight"])
     # Its work folder records the choice: resuming it the other way is refused before anything runs.
-    assert "--freeze-text:" in refused_train(frozen / "work", "--init-from", str(trained))
+    assert "--freeze-text:" in refused_train(frozen / "work", "--init-from", str(trained), "--no-freeze-text")
     # --dit-batch sizes the DiT's steps alone; the work folder records it, and a resume with another is refused.
     small = tmp_path / "small"
     out = run_train(small, "--init-from", str(trained), "--freeze-text", "--dit-batch", "2", "--stop-after", "dit")
