@@ -793,7 +793,7 @@ DIT_SIZES = {
 
 def run_dit_size(a: argparse.Namespace, state: dict, which: str) -> tuple[int, int]:
     """The DiT width or depth this invocation trains: a resumed run's own (a flag that differs is refused; work
-    folders from before the size was recorded hold the default), else the flag's, else the --init-from weights'
+    folders from before the size was recorded hold the reference config's), else the flag's, else the --init-from weights'
     (continuing a wider or deeper pack keeps its DiT rather than starting a fresh default one), else the recipe's."""
     key, legacy, recipe, config_keys = DIT_SIZES[which]
     asked = getattr(a, key)
