@@ -1,6 +1,6 @@
 """Exports a trained model directory (config.json, model.safetensors, vae.safetensors and the two tokenizer files, as
 train.py writes to native-models/weights/hyvideo-small/) to the model pack the TypeScript engine loads
-(docs/PACK_FORMAT.md): five ONNX graphs at opset 17 (four with --no-vae-encoder: the engine does not run it),
+(docs/PACK_FORMAT.md): four ONNX graphs at opset 17 (five with --vae-encoder, which the engine does not run),
 the tokenizers, and manifest.json with sizes, defaults, tiling, the latent->RGB preview matrix and sha256 of
 every file. Each graph is checked against PyTorch in onnxruntime (relative error <= 1e-4) on shapes other than
 the traced ones, and the parity test vectors for the TypeScript engine are written to native-models/testvectors/
@@ -27,7 +27,8 @@ from hyvideo.templates import IMAGE_TEMPLATE, VIDEO_TEMPLATE
 HERE = Path(__file__).resolve().parent
 PACK_FORMAT = 1
 
-DEFAULTS = {"width": 64, "height": 64, "frames": 17, "steps": 20, "shift": 5.0, "guidance": 4.0, "fps": 8, "cfg_scale": 1.0}
+# The shipped pack's defaults; guidance 2 since pack 0.9.0, the validation-twins pick for the 192 DiT (MODEL_CARD.md).
+DEFAULTS = {"width": 64, "height": 64, "frames": 17, "steps": 20, "shift": 5.0, "guidance": 2.0, "fps": 8, "cfg_scale": 1.0}
 FRAME_COUNTS = [1, 9, 17, 25, 33]
 SIZES = [{"width": 64, "height": 64}]
 PARITY_PROMPT = "A red circle moves left over a muted grid pattern. The camera pans left."
@@ -296,20 +297,21 @@ def main() -> None:
                    help="where the parity test vectors go (default: testvectors/ for the shipped pack's folder, "
                         "else beside --out as <name>-testvectors, so a trial's export leaves the shipped ones alone)")
     p.add_argument("--id", default="hyvideo-small-world")
-    p.add_argument("--version", default="0.8.0")
+    p.add_argument("--version", default="0.9.0")
     p.add_argument("--guidance", type=float, default=DEFAULTS["guidance"], help="default embedded guidance of the pack")
     p.add_argument("--cfg-scale", type=float, default=DEFAULTS["cfg_scale"], help="default true-CFG scale (1 = off)")
     p.add_argument("--steps", type=int, default=DEFAULTS["steps"])
     p.add_argument("--shift", type=float, default=DEFAULTS["shift"])
-    p.add_argument("--no-vae-encoder", action="store_true",
-                   help="leave the VAE encoder out of the pack (the engine does not use it; saves ~15 MB)")
+    p.add_argument("--vae-encoder", action=argparse.BooleanOptionalAction, default=False,
+                   help="also export the VAE encoder (the engine does not run it; ~15 MB, which with the 192-wide DiT "
+                        "would take the pack over its 60 MB budget)")
     a = p.parse_args()
     torch.set_num_threads(2)
     model = HunyuanVideoModel.load(a.model)
     DEFAULTS.update(guidance=a.guidance, cfg_scale=a.cfg_scale, steps=a.steps, shift=a.shift)
     shipped = a.out.resolve() == (HERE / "packs" / "hyvideo-small").resolve()
     vectors = a.vectors or (HERE / "testvectors" if shipped else a.out.parent / f"{a.out.name}-testvectors")
-    errors = export_pack(model, a.out, vectors, a.id, a.version, with_vae_encoder=not a.no_vae_encoder)
+    errors = export_pack(model, a.out, vectors, a.id, a.version, with_vae_encoder=a.vae_encoder)
     total = sum(f.stat().st_size for f in a.out.rglob("*") if f.is_file())
     print(json.dumps({"pack": str(a.out), "bytes": total, "relative_errors": errors}, indent=1))
 

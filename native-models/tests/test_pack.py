@@ -103,18 +103,21 @@ def test_saved_vectors_are_the_references(model):
 
 
 def test_a_trial_export_without_the_encoder_leaves_the_shipped_pack_alone(tmp_path):
-    """export.py to a scratch folder with --no-vae-encoder: a pack of four graphs whose manifest lists no encoder and
-    checks against its files, its test vectors beside it, and the shipped test vectors untouched."""
+    """export.py to a scratch folder with its defaults: the shipped pack's four graphs (no VAE encoder), version and
+    defaults, a manifest that checks against its files, its test vectors beside it, the shipped ones untouched."""
     import subprocess
     import sys
 
     before = {f.name: f.read_bytes() for f in VECTORS.iterdir() if f.is_file()}
     out = tmp_path / "trial"
-    done = subprocess.run([sys.executable, str(HERE / "export.py"), "--out", str(out), "--no-vae-encoder"], cwd=HERE,
+    done = subprocess.run([sys.executable, str(HERE / "export.py"), "--out", str(out)], cwd=HERE,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     manifest = json.loads((out / "manifest.json").read_text())
     assert "vae_encoder" not in manifest["files"] and not (out / "vae_encoder.onnx").exists()
+    shipped = json.loads((PACK / "manifest.json").read_text())
+    assert manifest["files"].keys() == shipped["files"].keys()
+    assert (manifest["version"], manifest["defaults"]) == (shipped["version"], shipped["defaults"])
     for key, entry in manifest["files"].items():
         assert hashlib.sha256((out / entry["path"]).read_bytes()).hexdigest() == entry["sha256"], key
     assert (tmp_path / "trial-testvectors" / "vectors.json").exists()
