@@ -27,8 +27,8 @@ from hyvideo.templates import IMAGE_TEMPLATE, VIDEO_TEMPLATE
 HERE = Path(__file__).resolve().parent
 PACK_FORMAT = 1
 
-# The shipped pack's defaults; guidance 2 since pack 0.9.0, the validation-twins pick for the 192 DiT (MODEL_CARD.md).
-DEFAULTS = {"width": 64, "height": 64, "frames": 17, "steps": 20, "shift": 5.0, "guidance": 2.0, "fps": 8, "cfg_scale": 1.0}
+# The shipped pack's defaults; guidance 3 since pack 0.9.0, its own validation twins' pick (docs/MODEL_CARD.md).
+DEFAULTS = {"width": 64, "height": 64, "frames": 17, "steps": 20, "shift": 5.0, "guidance": 3.0, "fps": 8, "cfg_scale": 1.0}
 FRAME_COUNTS = [1, 9, 17, 25, 33]
 SIZES = [{"width": 64, "height": 64}]
 PARITY_PROMPT = "A red circle moves left over a muted grid pattern. The camera pans left."
